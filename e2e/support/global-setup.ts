@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { build } from 'vite';
+import { startStackProcess } from './local-stack-process.ts';
+
+/**
+ * One local stack for the whole run (specs that need special settings start their own), serving the
+ * production build, as users get it.
+ */
+export default async function globalSetup() {
+  const root = resolve(import.meta.dirname, '../..');
+  if (!existsSync(resolve(root, 'dist/index.html')) || process.env.INKWELL_E2E_BUILD !== '0') {
+    await build({ root, logLevel: 'warn' });
+  }
+  const stack = await startStackProcess({ app: 'dist' });
+  process.env.INKWELL_E2E_STACK = JSON.stringify({
+    appUrl: stack.appUrl,
+    gatewayUrl: stack.gatewayUrl,
+    oidcIssuer: stack.oidcIssuer,
+    config: stack.config,
+  });
+  return async () => {
+    await stack.stop();
+  };
+}

@@ -1,0 +1,77 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { tableDefinition } from '../src/data/model.ts';
+
+export interface ProvisionTarget {
+  dynamodb: DynamoDBClient;
+  s3: S3Client;
+  tableName: string;
+  bucketName: string;
+  /** Origins the app is served from: the only ones the bucket's CORS rules admit. */
+  appOrigins: string[];
+  log?: (line: string) => void;
+}
+
+/** The bucket's CORS rules: the app's origins only, ETag exposed for multipart completion. */
+export function bucketCorsRules(appOrigins: string[]) {
+  return [
+    {
+      AllowedOrigins: appOrigins,
+      AllowedMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
+      AllowedHeaders: ['*'],
+      ExposeHeaders: ['ETag', 'x-amz-request-id', 'x-amz-version-id'],
+      MaxAgeSeconds: 600,
+    },
+  ];
+}
+
+/**
+ * Creates what Inkwell needs, idempotently: running it twice changes nothing. The same code provisions
+ * the local stack (through the gateway with the local admin key) and a real AWS account.
+ */
+export async function provision(target: ProvisionTarget): Promise<void> {
+  const log = target.log ?? (() => {});
+  await ensureTable(target.dynamodb, target.tableName, log);
+  await ensureBucket(target.s3, target.bucketName, log);
+  await target.s3.send(
+    new PutBucketCorsCommand({
+      Bucket: target.bucketName,
+      CORSConfiguration: { CORSRules: bucketCorsRules(target.appOrigins) },
+    }),
+  );
+  log(`bucket ${target.bucketName}: CORS allows ${target.appOrigins.join(', ')}`);
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string, log: (line: string) => void) {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    log(`table ${tableName}: exists`);
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName: tableName });
+  log(`table ${tableName}: created`);
+}
+
+async function ensureBucket(client: S3Client, bucketName: string, log: (line: string) => void) {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucketName }));
+    log(`bucket ${bucketName}: exists`);
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+    log(`bucket ${bucketName}: created`);
+  }
+}

@@ -1,0 +1,349 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PolicyDocument } from '../../src/data/access-policy.ts';
+import type { Session, SessionStore } from '../sessions.ts';
+import { authorize } from './authorize.ts';
+import { decodeAwsChunked } from './aws-chunked.ts';
+import { AwsError, dynamoErrorResponse, s3ErrorResponse } from './aws-errors.ts';
+import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
+import type { AuthorizationRequest } from './iam/evaluate.ts';
+import { s3AuthorizationRequests } from './iam/s3-requests.ts';
+import { routeRequest, type ServiceRoute } from './route.ts';
+import { type GatewayRequest, verifySigV4 } from './sigv4-verify.ts';
+import type { TableSchemaCache } from './table-schemas.ts';
+
+export interface HandlerResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+}
+
+/** One line per request, for the stack's log and for tests that want to see decisions. */
+export interface GatewayLogEntry {
+  service: ServiceRoute['service'];
+  operation: string;
+  principal: string;
+  status: number;
+  decision: 'allowed' | 'denied' | 'unauthenticated' | 'unsigned';
+  error?: string;
+  ms: number;
+}
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  region: string;
+  accountId: string;
+  dynamoDbUrl: string;
+  s3Url: string;
+  sessions: SessionStore;
+  /** What unsigned requests may do: the bucket policy's public read. */
+  anonymousPolicy: PolicyDocument;
+  schemas: TableSchemaCache;
+  /** Origins allowed to call S3 (for errors the gateway itself answers; s3rver applies bucket CORS). */
+  allowedOrigins: () => string[];
+  sts: (body: string) => Promise<HandlerResponse>;
+  cognito: (target: string, body: string) => Promise<HandlerResponse>;
+  onLog?: (entry: GatewayLogEntry) => void;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Headers the SDK reads from DynamoDB, STS and Cognito responses in a browser. */
+const EXPOSED_HEADERS = 'x-amzn-RequestId, x-amzn-ErrorType, x-amz-crc32, x-amz-request-id, Date';
+
+/**
+ * The local stack's single endpoint. Every request is routed by service; DynamoDB and S3 requests are
+ * authenticated (SigV4 against the session's secret) and authorized (the session's IAM policy, per item)
+ * before they reach DynamoDB Local or the S3 server, which know nothing of either.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      console.error('[gateway] internal error', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('gateway internal error');
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+function send(res: ServerResponse, response: HandlerResponse, extraHeaders: Record<string, string> = {}) {
+  res.writeHead(response.status, { ...response.headers, ...extraHeaders });
+  res.end(response.body);
+}
+
+function principalName(session: Session): string {
+  const roleName = session.roleArn.split('/').pop() ?? 'unknown';
+  return session.sessionToken
+    ? `arn:aws:sts::${session.roleArn.split(':')[4]}:assumed-role/${roleName}/${session.accessKeyId}`
+    : session.roleArn;
+}
+
+async function handle(options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const body = await readBody(req);
+  const rawUrl = req.url ?? '/';
+  const headers = lowerCaseHeaders(req);
+  const method = req.method ?? 'GET';
+  const route = routeRequest({ method, path: rawUrl, headers, body });
+  const origin = headers.origin;
+  const openCors: Record<string, string> = origin
+    ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS }
+    : {};
+  const log = (entry: Omit<GatewayLogEntry, 'ms' | 'service'>) =>
+    options.onLog?.({ ...entry, service: route.service, ms: Math.round(performance.now() - started) });
+
+  switch (route.service) {
+    case 'health':
+      return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
+    case 'preflight':
+      // DynamoDB, STS and Cognito Identity accept cross-origin calls from any page, as on AWS.
+      res.writeHead(200, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST, PUT, DELETE, HEAD, OPTIONS',
+        'access-control-allow-headers': headers['access-control-request-headers'] ?? '*',
+        'access-control-expose-headers': EXPOSED_HEADERS,
+        'access-control-max-age': '600',
+      });
+      return void res.end();
+    case 'sts': {
+      const response = await options.sts(body.toString('utf8'));
+      log({
+        operation: route.operation,
+        principal: 'web-identity',
+        status: response.status,
+        decision: 'unsigned',
+      });
+      return send(res, response, openCors);
+    }
+    case 'cognito-identity': {
+      const response = await options.cognito(headers['x-amz-target'] ?? '', body.toString('utf8'));
+      log({
+        operation: route.operation,
+        principal: 'web-identity',
+        status: response.status,
+        decision: 'unsigned',
+      });
+      return send(res, response, openCors);
+    }
+    case 'dynamodb':
+      return handleDynamoDb(options, { route, method, rawUrl, headers, body }, res, openCors, log);
+    case 's3':
+      return handleS3(options, { method, rawUrl, headers, body }, res, log);
+  }
+}
+
+interface ParsedRequest {
+  method: string;
+  rawUrl: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function gatewayRequest(request: ParsedRequest): GatewayRequest {
+  const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
+  return { method: request.method, path, query, headers: request.headers, body: request.body };
+}
+
+type Log = (entry: Omit<GatewayLogEntry, 'ms' | 'service'>) => void;
+
+async function handleDynamoDb(
+  options: GatewayOptions,
+  request: ParsedRequest & { route: ServiceRoute & { service: 'dynamodb' } },
+  res: ServerResponse,
+  cors: Record<string, string>,
+  log: Log,
+): Promise<void> {
+  const operation = request.route.operation;
+  let principal = 'anonymous';
+  try {
+    const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
+    if (identity.kind === 'anonymous') {
+      throw new AwsError(
+        'MissingAuthenticationTokenException',
+        'Request is missing Authentication Token',
+        400,
+      );
+    }
+    if (identity.service !== 'dynamodb') {
+      throw new AwsError(
+        'InvalidSignatureException',
+        `Credential should be scoped to correct service: 'dynamodb'.`,
+        400,
+      );
+    }
+    principal = principalName(identity.session);
+    let input: unknown;
+    try {
+      input = JSON.parse(request.body.toString('utf8') || '{}');
+    } catch {
+      throw new AwsError('SerializationException', 'Request body is not valid JSON', 400);
+    }
+    await options.schemas.ensure(input);
+    const requests = dynamoAuthorizationRequests(operation, input, (name) => options.schemas.get(name), {
+      region: options.region,
+      accountId: options.accountId,
+    });
+    authorize([identity.session.policy], requests, principal, 'dynamodb');
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    const response = dynamoErrorResponse(error);
+    log({ operation, principal, status: response.status, decision: decisionOf(error), error: error.code });
+    return send(res, response, cors);
+  }
+  const upstream = await forward(options.dynamoDbUrl, request, request.headers);
+  log({ operation, principal, status: upstream.status, decision: 'allowed' });
+  send(res, upstream, cors);
+}
+
+function decisionOf(error: AwsError): GatewayLogEntry['decision'] {
+  return /AccessDenied/.test(error.code) ? 'denied' : 'unauthenticated';
+}
+
+/** Query parameters that carry a presigned URL's signature; S3 itself never sees them. */
+const PRESIGN_PARAMS =
+  /^x-amz-(algorithm|credential|date|expires|signedheaders|signature|security-token|checksum-.*|sdk-checksum-algorithm)$/i;
+
+async function handleS3(options: GatewayOptions, request: ParsedRequest, res: ServerResponse, log: Log) {
+  const operation = `${request.method} ${request.rawUrl.split('?')[0]}`;
+  let principal = 'anonymous';
+  const origin = request.headers.origin;
+  const errorCors: Record<string, string> =
+    origin && options.allowedOrigins().includes(origin)
+      ? {
+          'access-control-allow-origin': origin,
+          'access-control-expose-headers': 'ETag, x-amz-request-id',
+          vary: 'Origin',
+        }
+      : {};
+  if (request.method !== 'OPTIONS') {
+    try {
+      const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
+      const policy = identity.kind === 'signed' ? identity.session.policy : options.anonymousPolicy;
+      if (identity.kind === 'signed') {
+        if (identity.service !== 's3') {
+          throw new AwsError(
+            'SignatureDoesNotMatch',
+            `Credential should be scoped to correct service: 's3'.`,
+            403,
+          );
+        }
+        principal = principalName(identity.session);
+      }
+      const { path, query } = gatewayRequest(request);
+      const requests: AuthorizationRequest[] = s3AuthorizationRequests(
+        request.method,
+        path,
+        query,
+        request.headers,
+        request.body,
+      );
+      authorize([policy], requests, principal, 's3');
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      const response = s3ErrorResponse(error, request.rawUrl.split('?')[0] ?? '/');
+      log({ operation, principal, status: response.status, decision: decisionOf(error), error: error.code });
+      return send(res, response, errorCors);
+    }
+  }
+  // The gateway has authenticated and authorized the call: s3rver gets it unsigned.
+  const headers = { ...request.headers };
+  for (const name of ['authorization', 'x-amz-security-token', 'x-amz-date', 'x-amz-content-sha256']) {
+    delete headers[name];
+  }
+  let body = request.body;
+  if ((headers['content-encoding'] ?? '').includes('aws-chunked')) {
+    body = decodeAwsChunked(body);
+    const remaining = (headers['content-encoding'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s && s !== 'aws-chunked');
+    if (remaining.length) headers['content-encoding'] = remaining.join(',');
+    else delete headers['content-encoding'];
+    delete headers['x-amz-decoded-content-length'];
+    delete headers['x-amz-trailer'];
+  }
+  const [path, query = ''] = request.rawUrl.split(/\?(.*)/s);
+  const kept = query
+    .split('&')
+    .filter((pair) => pair && !PRESIGN_PARAMS.test(decodeURIComponent(pair.split('=')[0] ?? '')));
+  const url = `${path}${kept.length ? `?${kept.join('&')}` : ''}`;
+  const upstream = await forward(options.s3Url, { ...request, rawUrl: url, body }, headers);
+  if (request.method !== 'OPTIONS') {
+    log({ operation, principal, status: upstream.status, decision: 'allowed' });
+  } else if (upstream.status === 200 && origin) {
+    // s3rver answers an allowed preflight with `*`; S3 echoes the matched origin, so the gateway does too.
+    upstream.headers['access-control-allow-origin'] = origin;
+    upstream.headers['access-control-max-age'] ??= '600';
+  }
+  send(res, upstream);
+}
+
+async function forward(
+  baseUrl: string,
+  request: ParsedRequest,
+  headers: Record<string, string>,
+): Promise<HandlerResponse> {
+  const target = new URL(request.rawUrl, baseUrl);
+  const outgoing: Record<string, string> = {
+    ...headers,
+    host: target.host,
+    'content-length': String(request.body.length),
+  };
+  delete outgoing['transfer-encoding'];
+  delete outgoing.connection;
+  return new Promise((resolve, reject) => {
+    const upstream = httpRequest(target, { method: request.method, headers: outgoing }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined || name === 'transfer-encoding' || name === 'connection') continue;
+          responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({
+          status: response.statusCode ?? 502,
+          headers: responseHeaders,
+          body: Buffer.concat(chunks),
+        });
+      });
+      response.on('error', reject);
+    });
+    upstream.on('error', reject);
+    upstream.end(request.body);
+  });
+}

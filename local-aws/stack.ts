@@ -1,0 +1,229 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { provision } from '../infra/provision.ts';
+import { createAwsClients } from '../src/aws/client-factory.ts';
+import type { RuntimeConfig } from '../src/config/runtime-config.ts';
+import { COGNITO_PRINCIPAL_VARIABLE } from '../src/data/access-policy.ts';
+import { LOCAL_ADMIN_CREDENTIALS, registerAdmin } from './admin.ts';
+import { createIdentityPool } from './cognito-identity/identity-pool.ts';
+import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
+import { type GatewayLogEntry, startGateway } from './gateway/server.ts';
+import { TableSchemaCache } from './gateway/table-schemas.ts';
+import { startOidcProvider } from './oidc/provider.ts';
+import { reservePort } from './ports.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localRoles } from './roles.ts';
+import { startS3Server } from './s3/s3-server.ts';
+import { SessionStore } from './sessions.ts';
+import { handleStsRequest } from './sts/assume-role-with-web-identity.ts';
+
+export interface LocalStackPorts {
+  gateway: number;
+  oidc: number;
+  dynamodb: number;
+  s3: number;
+}
+
+export const DEFAULT_PORTS: LocalStackPorts = { gateway: 4566, oidc: 4567, dynamodb: 4568, s3: 4569 };
+
+export interface LocalStackOptions {
+  /** Where DynamoDB Local, the S3 server and the OpenID provider keep their data. */
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  ports: LocalStackPorts;
+  /** Origins the app is served from: bucket CORS rules and OpenID redirect URIs are derived from them. */
+  appOrigins: string[];
+  /** Delete all local data before starting. */
+  reset?: boolean;
+  /** Lifetime of temporary AWS credentials (AWS's default is an hour; tests use about a minute). */
+  credentialsTtlSeconds?: number;
+  /** The shortest DurationSeconds STS accepts (AWS: 900); attack tests lower it to get keys that expire. */
+  minCredentialsTtlSeconds?: number;
+  /** Lifetime of OpenID ID and access tokens. */
+  tokenTtlSeconds?: number;
+  identityMode?: 'cognito' | 'sts';
+  tableName?: string;
+  bucketName?: string;
+  onGatewayLog?: (entry: GatewayLogEntry) => void;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  gatewayUrl: string;
+  oidcIssuer: string;
+  ports: LocalStackPorts;
+  tableName: string;
+  bucketName: string;
+  identityPoolId: string;
+  /** The runtime config (config.json) the app needs to run against this stack. */
+  appConfig: RuntimeConfig;
+  sessions: SessionStore;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_CLIENT_ID = 'inkwell-web';
+/** Scripts sign in through the real authorization-code flow and read the code from this redirect. */
+export const LOCAL_CLI_REDIRECT_URI = 'http://127.0.0.1/inkwell-cli/callback';
+export const LOCAL_IDENTITY_POOL_ID = `${LOCAL_REGION}:00000000-0000-4000-8000-00000000b10c`;
+
+/**
+ * Starts everything Inkwell needs from AWS on this machine: DynamoDB Local, an S3 server, an OpenID
+ * provider, STS and Cognito Identity stand-ins, and the gateway that verifies signatures and enforces
+ * IAM in front of them all. Provisions the table and bucket with the same code used for AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const tableName = options.tableName ?? 'inkwell';
+  const bucketName = options.bucketName ?? 'inkwell-assets';
+  const identityMode = options.identityMode ?? 'cognito';
+  if (options.reset) {
+    await rm(options.dataDir, { recursive: true, force: true });
+    log(`local data wiped: ${options.dataDir}`);
+  }
+  const ports: LocalStackPorts = {
+    gateway: await reservePort(options.ports.gateway, 'gateway'),
+    oidc: await reservePort(options.ports.oidc, 'OpenID provider'),
+    dynamodb: await reservePort(options.ports.dynamodb, 'DynamoDB Local'),
+    s3: await reservePort(options.ports.s3, 'S3 server'),
+  };
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
+  };
+  try {
+    const dynamodb = await startDynamoDbLocal({
+      port: ports.dynamodb,
+      dataDir: join(options.dataDir, 'dynamodb'),
+    });
+    stops.push(dynamodb.stop);
+    const s3 = await startS3Server({ port: ports.s3, dataDir: join(options.dataDir, 's3') });
+    stops.push(s3.stop);
+
+    const redirectUris = options.appOrigins
+      .flatMap((origin) => [`${origin}/auth/callback`, `${origin}/auth/popup-callback`])
+      .concat(LOCAL_CLI_REDIRECT_URI);
+    const oidc = await startOidcProvider({
+      port: ports.oidc,
+      dataDir: options.dataDir,
+      clients: [
+        {
+          clientId: LOCAL_CLIENT_ID,
+          redirectUris,
+          postLogoutRedirectUris: options.appOrigins.map((o) => `${o}/`),
+        },
+      ],
+      ...(options.tokenTtlSeconds
+        ? { idTokenTtlSeconds: options.tokenTtlSeconds, accessTokenTtlSeconds: options.tokenTtlSeconds }
+        : {}),
+    });
+    stops.push(oidc.close);
+    const issuerKey = oidc.issuer.replace(/^https?:\/\//, '');
+
+    const sessions = new SessionStore();
+    registerAdmin(sessions, LOCAL_ACCOUNT_ID);
+    const policyContext = {
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      tableName,
+      bucketName,
+      principalVariable: identityMode === 'cognito' ? COGNITO_PRINCIPAL_VARIABLE : `${issuerKey}:sub`,
+    };
+    const roles = localRoles(policyContext);
+    const trustedIssuers = [{ issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }];
+    const credentialsTtlSeconds = options.credentialsTtlSeconds ?? 3600;
+    const identityPool = createIdentityPool({
+      identityPoolId: LOCAL_IDENTITY_POOL_ID,
+      dataDir: options.dataDir,
+      providers: [{ loginsKey: issuerKey, issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }],
+      allowUnauthenticated: true,
+      authenticatedRole: roles.writer,
+      unauthenticatedRole: roles.reader,
+      sessions,
+      credentialsDurationSeconds: credentialsTtlSeconds,
+    });
+    const schemas = new TableSchemaCache(
+      new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: `http://127.0.0.1:${ports.dynamodb}`,
+        credentials: LOCAL_ADMIN_CREDENTIALS,
+      }),
+    );
+    const gateway = await startGateway({
+      port: ports.gateway,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      dynamoDbUrl: `http://127.0.0.1:${ports.dynamodb}`,
+      s3Url: `http://127.0.0.1:${ports.s3}`,
+      sessions,
+      anonymousPolicy: roles.anonymous,
+      schemas,
+      allowedOrigins: () => options.appOrigins,
+      sts: (body) =>
+        handleStsRequest(body, {
+          sessions,
+          roles: [roles.writer, roles.reader].map((role) => ({
+            ...role,
+            trustedIssuers,
+            maxSessionDurationSeconds: 43_200,
+          })),
+          defaultDurationSeconds: credentialsTtlSeconds,
+          minDurationSeconds: options.minCredentialsTtlSeconds ?? Math.min(900, credentialsTtlSeconds),
+        }),
+      cognito: (target, body) => identityPool.handle(target, body),
+      ...(options.onGatewayLog ? { onLog: options.onGatewayLog } : {}),
+    });
+    stops.push(gateway.close);
+
+    const admin = createAwsClients({
+      region: LOCAL_REGION,
+      endpoint: gateway.url,
+      credentials: LOCAL_ADMIN_CREDENTIALS,
+    });
+    await provision({
+      dynamodb: admin.dynamodb,
+      s3: admin.s3,
+      tableName,
+      bucketName,
+      appOrigins: options.appOrigins,
+      log,
+    });
+    admin.destroy();
+
+    const appConfig: RuntimeConfig = {
+      region: LOCAL_REGION,
+      endpoint: gateway.url,
+      tableName,
+      bucketName,
+      assetBaseUrl: `${gateway.url}/${bucketName}/`,
+      identity:
+        identityMode === 'cognito'
+          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID }
+          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID },
+      providers: [
+        {
+          id: 'local',
+          label: 'Local test accounts',
+          issuer: oidc.issuer,
+          clientId: LOCAL_CLIENT_ID,
+          scope: 'openid profile email offline_access',
+          loginsKey: issuerKey,
+          roleArn: roles.writer.arn,
+        },
+      ],
+    };
+    return {
+      gatewayUrl: gateway.url,
+      oidcIssuer: oidc.issuer,
+      ports: { ...ports, gateway: gateway.port, oidc: oidc.port },
+      tableName,
+      bucketName,
+      identityPoolId: LOCAL_IDENTITY_POOL_ID,
+      appConfig,
+      sessions,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

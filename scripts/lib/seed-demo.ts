@@ -1,0 +1,162 @@
+import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
+import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
+import { LOCAL_REGION } from '../../local-aws/roles.ts';
+import { LOCAL_CLI_REDIRECT_URI } from '../../local-aws/stack.ts';
+import { createAwsClients } from '../../src/aws/client-factory.ts';
+import type { RuntimeConfig } from '../../src/config/runtime-config.ts';
+import { PUBLIC_ASSET_PREFIX } from '../../src/data/access-policy.ts';
+import { draftItem, type Post, publishedItem, tagItems } from '../../src/data/post-items.ts';
+
+export const DEMO_AUTHORS = [
+  { username: 'alice', name: 'Alice Archer' },
+  { username: 'bob', name: 'Bob Baker' },
+  { username: 'carol', name: 'Carol Chen' },
+] as const;
+
+const TOPICS = [
+  { tag: 'aws', title: 'What I learned moving a blog to DynamoDB', image: '#ff9900' },
+  { tag: 'web', title: 'Web components in practice', image: '#2f4fd8' },
+  { tag: 'writing', title: 'Notes on writing every day', image: '#2e7d32' },
+  { tag: 'travel', title: 'A week of trains across the Alps', image: '#8e24aa' },
+  { tag: 'cooking', title: 'Bread, slowly', image: '#c62828' },
+  { tag: 'security', title: 'Least privilege without a server', image: '#37474f' },
+];
+
+/**
+ * The user id IAM sees for a demo account: the Cognito identity id (obtained through the real
+ * authorization-code flow and GetId), or the OpenID `sub` when the stack runs in STS mode.
+ */
+export async function demoIdentityId(config: RuntimeConfig, username: string): Promise<string> {
+  const provider = config.providers[0];
+  if (!provider) throw new Error('config has no identity provider');
+  if (config.identity.mode === 'sts') return username;
+  const tokens = await obtainTokens({
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    redirectUri: LOCAL_CLI_REDIRECT_URI,
+    username,
+  });
+  const cognito = new CognitoIdentityClient({ region: config.region, endpoint: config.endpoint });
+  const { IdentityId } = await cognito.send(
+    new GetIdCommand({
+      IdentityPoolId: config.identity.identityPoolId,
+      Logins: { [provider.loginsKey]: tokens.idToken },
+    }),
+  );
+  cognito.destroy();
+  if (!IdentityId) throw new Error(`no identity id for ${username}`);
+  return IdentityId;
+}
+
+function coverSvg(color: string, label: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="500" viewBox="0 0 1200 500">
+<rect width="1200" height="500" fill="${color}"/><circle cx="980" cy="120" r="220" fill="#ffffff22"/>
+<text x="60" y="440" font-family="Georgia, serif" font-size="64" fill="#fff">${label}</text></svg>`;
+}
+
+function body(title: string, tag: string, coverUrl: string, index: number): string {
+  return [
+    `![${title}](${coverUrl})`,
+    '',
+    `This is demo post number ${index + 1}, about **${tag}**. It is seeded so that a new Inkwell`,
+    'installation shows a living blog at once.',
+    '',
+    '## Why it matters',
+    '',
+    'Every post lives in DynamoDB; images go from the browser straight to S3. Nothing runs on a server',
+    'of ours: the browser holds temporary AWS keys, and IAM keeps every writer in their own partition.',
+    '',
+    '```ts',
+    `const post = await posts.get('${tag}');`,
+    '```',
+    '',
+    '- markdown, rendered safely',
+    '- tags, dates and reading time',
+    '',
+    '> Write in the browser, publish to the world.',
+  ].join('\n');
+}
+
+export interface SeedOptions {
+  config: RuntimeConfig;
+  /** Posts per author. */
+  postsPerAuthor?: number;
+  /** Newest post's date; older posts step back a day each (spread over months). */
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+/** Fills the stack with demo authors, posts, tags and cover images. Idempotent: re-running overwrites. */
+export async function seedDemoContent(options: SeedOptions): Promise<{ posts: number; authors: string[] }> {
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  const perAuthor = options.postsPerAuthor ?? 4;
+  const now = options.now ?? new Date();
+  const admin = createAwsClients({
+    region: config.region ?? LOCAL_REGION,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    credentials: LOCAL_ADMIN_CREDENTIALS,
+  });
+  const authorIds: string[] = [];
+  const items: Record<string, unknown>[] = [];
+  let count = 0;
+  for (const [authorIndex, author] of DEMO_AUTHORS.entries()) {
+    const authorId = await demoIdentityId(config, author.username);
+    authorIds.push(authorId);
+    for (let i = 0; i < perAuthor; i++) {
+      const topic = TOPICS[(authorIndex + i) % TOPICS.length]!;
+      const n = authorIndex + i * DEMO_AUTHORS.length;
+      const published = new Date(now.getTime() - n * 86_400_000 - authorIndex * 3_600_000).toISOString();
+      const slug = `${topic.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}-${i + 1}`;
+      const coverKey = `${PUBLIC_ASSET_PREFIX}${authorId}/seed/${slug}.svg`;
+      if (i < 6) {
+        await admin.s3.send(
+          new PutObjectCommand({
+            Bucket: config.bucketName,
+            Key: coverKey,
+            Body: coverSvg(topic.image, topic.tag),
+            ContentType: 'image/svg+xml',
+          }),
+        );
+      }
+      const coverUrl = `${config.assetBaseUrl}${coverKey.split('/').map(encodeURIComponent).join('/')}`;
+      const post: Post & { publishedAt: string } = {
+        authorId,
+        authorName: author.name,
+        slug,
+        title: perAuthor > 6 ? `${topic.title} (${i + 1})` : topic.title,
+        body: body(topic.title, topic.tag, coverUrl, n),
+        excerpt: `${author.name.split(' ')[0]} on ${topic.tag}: a demo post seeded for a living blog.`,
+        tags: [topic.tag, 'demo'],
+        ...(i < 6 ? { cover: coverUrl } : {}),
+        status: 'published',
+        version: 1,
+        createdAt: published,
+        updatedAt: published,
+        publishedAt: published,
+      };
+      items.push(draftItem(post), publishedItem(post), ...tagItems(post));
+      count++;
+    }
+    log(`author ${author.name} (${author.username}) = ${authorId}: ${perAuthor} posts`);
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+      [config.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
+    // BatchWrite may leave items unprocessed under load: retry just those, with backoff.
+    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+      const result = await admin.documents.send(new BatchWriteCommand({ RequestItems: request }));
+      request = result.UnprocessedItems as typeof request;
+      if (request && Object.keys(request).length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  admin.destroy();
+  return { posts: count, authors: authorIds };
+}

@@ -1,0 +1,22 @@
+/**
+ * What the user reads when something fails. Errors the app can explain carry a stable `code`; anything
+ * else (a raw SDK or network error) gets a generic message, and its details go to the console only.
+ */
+const MESSAGES: Record<string, string> = {
+  'config-invalid': 'Inkwell is not configured correctly (config.json).',
+  'invalid-cursor': 'This page link is not valid any more. Start again from the first page.',
+  'not-found': 'Nothing here: the post may have been unpublished or deleted.',
+  'access-denied': 'You are not allowed to do that.',
+  network: 'Inkwell cannot reach AWS right now. Check your connection and try again.',
+};
+
+export function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    const message = (error as Error).message;
+    return MESSAGES[code] ?? message;
+  }
+  if (error instanceof TypeError && /fetch|network/i.test(error.message)) return MESSAGES.network!;
+  console.error(error);
+  return 'Something went wrong. Please try again.';
+}

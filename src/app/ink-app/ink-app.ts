@@ -1,0 +1,9 @@
+import { InkApp } from './ink-app.component.ts';
+
+customElements.define('ink-app', InkApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ink-app': InkApp;
+  }
+}

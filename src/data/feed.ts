@@ -1,0 +1,132 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { fromBase64Url, InvalidCursorError, toBase64Url } from './cursor.ts';
+import { INDEX, KEY, keys } from './model.ts';
+
+export { InvalidCursorError } from './cursor.ts';
+
+export interface PostSummary {
+  authorId: string;
+  authorName: string;
+  slug: string;
+  title: string;
+  excerpt: string;
+  tags: string[];
+  publishedAt: string;
+  readingMinutes: number;
+  cover?: string;
+}
+
+export interface FeedPage {
+  posts: PostSummary[];
+  /** Opaque, URL-safe; pass back to get the next page. Absent on the last page. */
+  next?: string;
+}
+
+interface FeedCursor {
+  /** The month partition to continue in, YYYY-MM. */
+  m: string;
+  /** DynamoDB's LastEvaluatedKey within that month, if the month was not finished. */
+  k?: Record<string, string>;
+}
+
+/** How far back the feed looks for older months before it decides there are no more posts. */
+const EMPTY_MONTHS_BEFORE_END = 24;
+
+export function encodeCursor(cursor: FeedCursor): string {
+  return toBase64Url(cursor);
+}
+
+const FEED_KEY_ATTRIBUTES: readonly string[] = [
+  KEY.partition,
+  KEY.sort,
+  INDEX.feed.partitionKey,
+  INDEX.feed.sortKey,
+];
+
+export function decodeCursor(text: string): FeedCursor {
+  const cursor = fromBase64Url(text) as Partial<FeedCursor> | null;
+  if (typeof cursor !== 'object' || cursor === null || typeof cursor.m !== 'string')
+    throw new InvalidCursorError();
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(cursor.m)) throw new InvalidCursorError();
+  if (cursor.k !== undefined) {
+    const entries = Object.entries(cursor.k as Record<string, unknown>);
+    const valid =
+      entries.length === FEED_KEY_ATTRIBUTES.length &&
+      entries.every(([name, value]) => FEED_KEY_ATTRIBUTES.includes(name) && typeof value === 'string') &&
+      cursor.k[INDEX.feed.partitionKey] === keys.feedPartition(`${cursor.m}-01`);
+    if (!valid) throw new InvalidCursorError();
+  }
+  return cursor as FeedCursor;
+}
+
+export function previousMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const date = new Date(Date.UTC(year, m - 2, 1));
+  return date.toISOString().slice(0, 7);
+}
+
+/**
+ * The site-wide feed, newest first. Published posts are spread over one feed partition per month
+ * (see docs/data-model.md), so a page walks months backwards until it has `limit` posts.
+ */
+export async function listFeed(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { limit?: number; cursor?: string; now?: Date } = {},
+): Promise<FeedPage> {
+  const limit = options.limit ?? 20;
+  const start: FeedCursor = options.cursor
+    ? decodeCursor(options.cursor)
+    : { m: (options.now ?? new Date()).toISOString().slice(0, 7) };
+  const posts: PostSummary[] = [];
+  let month = start.m;
+  let startKey = start.k;
+  let emptyMonths = 0;
+  while (posts.length < limit && emptyMonths < EMPTY_MONTHS_BEFORE_END) {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: INDEX.feed.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': INDEX.feed.partitionKey },
+        ExpressionAttributeValues: { ':pk': keys.feedPartition(`${month}-01`) },
+        ScanIndexForward: false,
+        Limit: limit - posts.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const items = (result.Items ?? []) as PostSummary[];
+    posts.push(...items.map(toSummary));
+    if (result.LastEvaluatedKey) {
+      if (posts.length >= limit) {
+        return {
+          posts,
+          next: encodeCursor({ m: month, k: result.LastEvaluatedKey as Record<string, string> }),
+        };
+      }
+      startKey = result.LastEvaluatedKey as Record<string, string>;
+      continue;
+    }
+    emptyMonths = items.length ? 0 : emptyMonths + 1;
+    month = previousMonth(month);
+    startKey = undefined;
+  }
+  return posts.length >= limit && emptyMonths < EMPTY_MONTHS_BEFORE_END
+    ? { posts, next: encodeCursor({ m: month }) }
+    : { posts };
+}
+
+/** An index item to the summary a card shows, with defaults for optional attributes. */
+export function toSummary(item: PostSummary): PostSummary {
+  return {
+    authorId: item.authorId,
+    authorName: item.authorName,
+    slug: item.slug,
+    title: item.title,
+    excerpt: item.excerpt ?? '',
+    tags: item.tags ?? [],
+    publishedAt: item.publishedAt,
+    readingMinutes: item.readingMinutes ?? 1,
+    ...(item.cover ? { cover: item.cover } : {}),
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * Inkwell's DynamoDB data model: one table, its indexes, and the key builders every access pattern uses.
+ * docs/data-model.md explains the reasoning; the IAM policies in access-policy.ts are generated from the
+ * partition prefixes and attribute list declared here, so a change to the keys is a change to security.
+ *
+ * Partitions (the partition key is always `PK`):
+ *   U#<userId>   the user's public partition: published posts, tag entries, profile, comments, asset
+ *                metadata. Anyone may read; only the owner may write (dynamodb:LeadingKeys).
+ *   D#<userId>   the user's private partition: drafts (the working copy of every post). Only the owner
+ *                may read or write.
+ *   N#<userId>   counters of the user's posts (likes, comments). Signed-in users may update only the
+ *                counter attributes (dynamodb:Attributes); anyone may read.
+ *
+ * `userId` is the federated identity (the Cognito identity id, or the OpenID `sub` with STS), exactly
+ * the value IAM substitutes for the principal's policy variable.
+ */
+
+export const TABLE_DEFAULT_NAME = 'inkwell';
+
+export const KEY = { partition: 'PK', sort: 'SK' } as const;
+
+export const PARTITION_PREFIX = {
+  public: 'U#',
+  private: 'D#',
+  counters: 'N#',
+} as const;
+
+/** Index names and their key attributes. Only public items carry GSI keys, so drafts never appear. */
+export const INDEX = {
+  /** LSI: an author's items by date (posts, drafts, tag entries, assets). */
+  byDate: { name: 'by-date', sortKey: 'LSI1SK' },
+  /** GSI: the site-wide feed, newest first, one partition per month. */
+  feed: { name: 'feed', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  /** GSI: posts by tag, newest first (tag entry items). */
+  byTag: { name: 'by-tag', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  /** GSI: a post's comments and moderation marks, oldest first. */
+  byPost: { name: 'by-post', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+} as const;
+
+/** Attributes the feed and tag indexes project: what a post card needs, nothing more. */
+export const SUMMARY_ATTRIBUTES = [
+  'authorId',
+  'authorName',
+  'slug',
+  'title',
+  'excerpt',
+  'tags',
+  'publishedAt',
+  'readingMinutes',
+  'cover',
+  // The writer's own list (by-date on D#) shows state and last change without fetching whole drafts.
+  'status',
+  'updatedAt',
+] as const;
+
+/**
+ * Every attribute an item may carry. Writers may name only these (dynamodb:Attributes), so a client
+ * cannot smuggle in attributes the app does not know about.
+ */
+export const ITEM_ATTRIBUTES = [
+  KEY.partition,
+  KEY.sort,
+  INDEX.byDate.sortKey,
+  INDEX.feed.partitionKey,
+  INDEX.feed.sortKey,
+  INDEX.byTag.partitionKey,
+  INDEX.byTag.sortKey,
+  INDEX.byPost.partitionKey,
+  INDEX.byPost.sortKey,
+  'type',
+  'version',
+  'createdAt',
+  'body',
+  'bodyRef',
+  'contentType',
+  'size',
+  'key',
+  'name',
+  'bio',
+  'postRef',
+  'parentId',
+  'commentId',
+  'hidden',
+  'hash',
+  /** The working copy's version that is live: newer versions are unpublished changes. */
+  'publishedVersion',
+  /** Tags the published copy has entries for, so republishing knows which entries to delete. */
+  'publishedTags',
+  /** The editor's token for a new post: a retried create finds its own item and succeeds once. */
+  'clientToken',
+  /** Author statistics item: how many posts are published. */
+  'posts',
+  ...SUMMARY_ATTRIBUTES,
+] as const;
+
+/** The only attributes a reader may change on someone else's counter item. */
+export const COUNTER_ATTRIBUTES = ['likes', 'comments'] as const;
+
+export type ItemAttribute = (typeof ITEM_ATTRIBUTES)[number];
+
+export interface TableDefinition {
+  TableName: string;
+  AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' }[];
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  LocalSecondaryIndexes: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+  GlobalSecondaryIndexes: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+  BillingMode: 'PAY_PER_REQUEST';
+}
+
+/** The CreateTable input for the table: used by provisioning, locally and on AWS. */
+export function tableDefinition(tableName: string = TABLE_DEFAULT_NAME): TableDefinition {
+  const s = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
+  const keys = (hash: string, range: string) => [
+    { AttributeName: hash, KeyType: 'HASH' as const },
+    { AttributeName: range, KeyType: 'RANGE' as const },
+  ];
+  const summary = { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_ATTRIBUTES] };
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      s(KEY.partition),
+      s(KEY.sort),
+      s(INDEX.byDate.sortKey),
+      s(INDEX.feed.partitionKey),
+      s(INDEX.feed.sortKey),
+      s(INDEX.byTag.partitionKey),
+      s(INDEX.byTag.sortKey),
+      s(INDEX.byPost.partitionKey),
+      s(INDEX.byPost.sortKey),
+    ],
+    KeySchema: keys(KEY.partition, KEY.sort),
+    LocalSecondaryIndexes: [
+      {
+        IndexName: INDEX.byDate.name,
+        KeySchema: keys(KEY.partition, INDEX.byDate.sortKey),
+        Projection: summary,
+      },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: INDEX.feed.name,
+        KeySchema: keys(INDEX.feed.partitionKey, INDEX.feed.sortKey),
+        Projection: summary,
+      },
+      {
+        IndexName: INDEX.byTag.name,
+        KeySchema: keys(INDEX.byTag.partitionKey, INDEX.byTag.sortKey),
+        Projection: summary,
+      },
+      {
+        IndexName: INDEX.byPost.name,
+        KeySchema: keys(INDEX.byPost.partitionKey, INDEX.byPost.sortKey),
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/** Key builders: the only place key strings are spelled. */
+export const keys = {
+  publicPartition: (userId: string) => `${PARTITION_PREFIX.public}${userId}`,
+  privatePartition: (userId: string) => `${PARTITION_PREFIX.private}${userId}`,
+  countersPartition: (userId: string) => `${PARTITION_PREFIX.counters}${userId}`,
+  profile: (userId: string) => ({ PK: keys.publicPartition(userId), SK: 'PROFILE' }),
+  /** A post's working copy, readable only by its author. */
+  draft: (userId: string, slug: string) => ({
+    PK: keys.privatePartition(userId),
+    SK: `${POST_SORT_PREFIX}${slug}`,
+  }),
+  /** A post's published copy, readable by everyone. */
+  published: (userId: string, slug: string) => ({
+    PK: keys.publicPartition(userId),
+    SK: `${POST_SORT_PREFIX}${slug}`,
+  }),
+  counters: (userId: string, slug: string) => ({
+    PK: keys.countersPartition(userId),
+    SK: `${POST_SORT_PREFIX}${slug}`,
+  }),
+  asset: (userId: string, assetId: string) => ({ PK: keys.publicPartition(userId), SK: `A#${assetId}` }),
+  /** One entry per tag of a published post, in the author's public partition. */
+  tagEntry: (userId: string, tag: string, slug: string) => ({
+    PK: keys.publicPartition(userId),
+    SK: `T#${tag}#${slug}`,
+  }),
+  /** The author's published-post count, kept by the publish, unpublish and delete transactions. */
+  authorStats: (userId: string) => ({ PK: keys.publicPartition(userId), SK: 'STATS' }),
+  /** `by-date` sort keys: posts (drafts in D#, published in U#) and tag entries by date. */
+  postByDate: (isoDate: string) => `${POST_SORT_PREFIX}${isoDate}`,
+  tagByDate: (tag: string, isoDate: string) => `${keys.tagByDatePrefix(tag)}${isoDate}`,
+  tagByDatePrefix: (tag: string) => `T#${tag}#`,
+  /** Feed partitions are per month: see docs/data-model.md for the hot-key reasoning. */
+  feedPartition: (isoDate: string) => `FEED#${isoDate.slice(0, 7)}`,
+  tagPartition: (tag: string) => `TAG#${tag}`,
+  /** The feed and by-tag sort key: newest first, ties broken by author and slug so keys are unique. */
+  publishedOrder: (publishedAt: string, userId: string, slug: string) => `${publishedAt}#${userId}#${slug}`,
+  postRef: (userId: string, slug: string) => `POST#${userId}#${slug}`,
+};
+
+/** Sort-key prefix of posts, in the table (`P#<slug>`) and in `by-date` (`P#<date>`). */
+export const POST_SORT_PREFIX = 'P#';

@@ -1,0 +1,1 @@
+import './app/ink-app/ink-app.ts';
