@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
+import { type KoaMiddleware, multipartExtras } from './multipart-extras.ts';
 
 export interface S3Server {
   port: number;
@@ -20,6 +21,12 @@ export async function startS3Server(options: { port: number; dataDir: string }):
     silent: true,
     vhostBuckets: false,
   });
+  // Outermost, ahead of s3rver's own middleware: Koa composes the list when the server starts listening.
+  const koa = server as unknown as {
+    middleware: KoaMiddleware[];
+    store: Parameters<typeof multipartExtras>[0];
+  };
+  koa.middleware.unshift(multipartExtras(koa.store));
   await server.run();
   return { port: options.port, stop: () => server.close() };
 }

@@ -38,6 +38,12 @@ export interface AccessPolicyContext {
 /** The S3 key prefix under which everything is public-read; each user writes only below their own. */
 export const PUBLIC_ASSET_PREFIX = 'public/';
 
+/**
+ * The S3 key prefix the static build is deployed under (index.html, config.json, hashed assets).
+ * Public-read like assets, but no user may write it: only the operator's deploy does.
+ */
+export const SITE_PREFIX = 'site/';
+
 export const COGNITO_PRINCIPAL_VARIABLE = 'cognito-identity.amazonaws.com:sub';
 
 const READ_ACTIONS = [
@@ -90,7 +96,7 @@ function publicReadStatements(ctx: AccessPolicyContext): PolicyStatement[] {
       Sid: 'ReadPublicAssets',
       Effect: 'Allow',
       Action: 's3:GetObject',
-      Resource: arn.objects(PUBLIC_ASSET_PREFIX),
+      Resource: [arn.objects(PUBLIC_ASSET_PREFIX), arn.objects(SITE_PREFIX)],
     },
   ];
 }
@@ -172,7 +178,10 @@ export function writerPolicy(ctx: AccessPolicyContext): PolicyDocument {
   };
 }
 
-/** What anonymous (unsigned) HTTP requests may do: load public assets, as a bucket policy would allow. */
+/**
+ * What anonymous (unsigned) HTTP requests may do: load public assets and the static site. On AWS this
+ * statement, with `Principal: "*"`, is the bucket policy (infra/template.ts).
+ */
 export function anonymousPolicy(ctx: AccessPolicyContext): PolicyDocument {
   return {
     Version: '2012-10-17',
@@ -181,7 +190,7 @@ export function anonymousPolicy(ctx: AccessPolicyContext): PolicyDocument {
         Sid: 'PublicRead',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: arns(ctx).objects(PUBLIC_ASSET_PREFIX),
+        Resource: [arns(ctx).objects(PUBLIC_ASSET_PREFIX), arns(ctx).objects(SITE_PREFIX)],
       },
     ],
   };
