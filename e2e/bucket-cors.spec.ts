@@ -31,7 +31,7 @@ async function presignedPut(
     credentials: LOCAL_ADMIN_CREDENTIALS,
   });
   const url = await getSignedUrl(
-    admin.s3,
+    await admin.s3.client(),
     new PutObjectCommand({ Bucket: stack.config.bucketName, Key: key, ContentType: 'text/plain' }),
     { expiresIn: 300 },
   );

@@ -1,7 +1,7 @@
 import { seedDemoContent } from '../scripts/lib/seed-demo.ts';
+import { expect, test } from './support/fixtures.ts';
 import { type RunningStack, startStackProcess } from './support/local-stack-process.ts';
 import { signIn } from './support/sign-in.ts';
-import { expect, test } from './support/fixtures.ts';
 
 /**
  * Temporary AWS keys that last a minute and ID tokens that last 90 s: a session of several minutes
@@ -28,7 +28,9 @@ test.afterAll(async () => {
   await shortLived?.stop();
 });
 
-test('a signed-in session keeps working for minutes across credential and token expiries', async ({ page }) => {
+test('a signed-in session keeps working for minutes across credential and token expiries', async ({
+  page,
+}) => {
   test.setTimeout((SESSION_MINUTES * 60 + 120) * 1000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -60,9 +62,18 @@ test('a signed-in session keeps working for minutes across credential and token 
   expect(failed, `failed calls: ${JSON.stringify(failed)}`).toEqual([]);
   // Keys were replaced several times during the session, and reads kept flowing throughout.
   const exchanges = calls.filter((call) => call.operation === 'GetCredentialsForIdentity').length;
-  const byOperation = JSON.stringify(calls.reduce<Record<string, number>>((n, c) => ({ ...n, [c.operation ?? '?']: (n[c.operation ?? '?'] ?? 0) + 1 }), {}));
-  expect(exchanges, byOperation).toBeGreaterThanOrEqual(Math.floor((SESSION_MINUTES * 60) / CREDENTIALS_TTL_SECONDS));
-  expect(calls.filter((call) => call.operation === 'Query' || call.operation === 'GetItem').length).toBeGreaterThan(actions);
+  const byOperation = JSON.stringify(
+    calls.reduce<Record<string, number>>(
+      (n, c) => ({ ...n, [c.operation ?? '?']: (n[c.operation ?? '?'] ?? 0) + 1 }),
+      {},
+    ),
+  );
+  expect(exchanges, byOperation).toBeGreaterThanOrEqual(
+    Math.floor((SESSION_MINUTES * 60) / CREDENTIALS_TTL_SECONDS),
+  );
+  expect(
+    calls.filter((call) => call.operation === 'Query' || call.operation === 'GetItem').length,
+  ).toBeGreaterThan(actions);
   expect(errors).toEqual([]);
   expect(await page.locator('ink-login').getByText('Alice Archer').isVisible()).toBe(true);
 });

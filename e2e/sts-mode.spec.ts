@@ -1,6 +1,6 @@
+import { expect, test } from './support/fixtures.ts';
 import { type RunningStack, startStackProcess } from './support/local-stack-process.ts';
 import { signIn } from './support/sign-in.ts';
-import { expect, test } from './support/fixtures.ts';
 
 /** The other way AWS offers: STS AssumeRoleWithWebIdentity with the ID token (identity.mode "sts"). */
 let stsStack: RunningStack;

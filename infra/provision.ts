@@ -15,7 +15,7 @@ import { tableDefinition } from '../src/data/model.ts';
 
 export interface ProvisionTarget {
   dynamodb: DynamoDBClient;
-  s3: S3Client;
+  s3: Pick<S3Client, 'send'>;
   tableName: string;
   bucketName: string;
   /** Origins the app is served from: the only ones the bucket's CORS rules admit. */
@@ -44,6 +44,10 @@ export async function provision(target: ProvisionTarget): Promise<void> {
   const log = target.log ?? (() => {});
   await ensureTable(target.dynamodb, target.tableName, log);
   await ensureBucket(target.s3, target.bucketName, log);
+  if (target.appOrigins.length === 0) {
+    log(`bucket ${target.bucketName}: no app origins given, CORS rules left as they are`);
+    return;
+  }
   await target.s3.send(
     new PutBucketCorsCommand({
       Bucket: target.bucketName,
@@ -66,7 +70,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string, log: (line
   log(`table ${tableName}: created`);
 }
 
-async function ensureBucket(client: S3Client, bucketName: string, log: (line: string) => void) {
+async function ensureBucket(client: Pick<S3Client, 'send'>, bucketName: string, log: (line: string) => void) {
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucketName }));
     log(`bucket ${bucketName}: exists`);

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
 
-function runStart(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function runStart(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'scripts/start.ts'), ...args], {
       cwd: root,

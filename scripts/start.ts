@@ -64,7 +64,10 @@ async function main() {
     ? await mkdtemp(join(tmpdir(), 'inkwell-'))
     : resolve(root, env.INKWELL_DATA_DIR ?? '.data');
   const appPort = args['no-app'] ? 0 : await reservePort(port('INKWELL_APP_PORT', 5173), 'app (Vite)');
-  const appOrigins = appPort ? [`http://127.0.0.1:${appPort}`, `http://localhost:${appPort}`] : [];
+  // Without an app of its own (--no-app), the stack still admits the usual app origin, where a
+  // separately started dev server would be.
+  const originPort = appPort || Number(env.INKWELL_APP_PORT ?? 5173);
+  const appOrigins = [`http://127.0.0.1:${originPort}`, `http://localhost:${originPort}`];
   const extraOrigins = (env.INKWELL_EXTRA_ORIGINS ?? '').split(',').filter(Boolean);
 
   let stack: LocalStack | undefined;

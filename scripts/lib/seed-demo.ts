@@ -8,6 +8,7 @@ import { LOCAL_CLI_REDIRECT_URI } from '../../local-aws/stack.ts';
 import { createAwsClients } from '../../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../../src/config/runtime-config.ts';
 import { PUBLIC_ASSET_PREFIX } from '../../src/data/access-policy.ts';
+import { keys } from '../../src/data/model.ts';
 import { draftItem, type Post, publishedItem, tagItems } from '../../src/data/post-items.ts';
 
 export const DEMO_AUTHORS = [
@@ -144,6 +145,8 @@ export async function seedDemoContent(options: SeedOptions): Promise<{ posts: nu
       items.push(draftItem(post), publishedItem(post), ...tagItems(post));
       count++;
     }
+    // The author's published-post count, as the publish transactions keep it.
+    items.push({ ...keys.authorStats(authorId), posts: perAuthor });
     log(`author ${author.name} (${author.username}) = ${authorId}: ${perAuthor} posts`);
   }
   for (let i = 0; i < items.length; i += 25) {

@@ -8,6 +8,11 @@ const MESSAGES: Record<string, string> = {
   'not-found': 'Nothing here: the post may have been unpublished or deleted.',
   'access-denied': 'You are not allowed to do that.',
   network: 'Inkwell cannot reach AWS right now. Check your connection and try again.',
+  unavailable: 'AWS did not answer as expected. Please try again in a moment.',
+  'post-conflict': 'This post was changed in another window. Choose which version to keep.',
+  // post-invalid, post-too-large, slug-taken and post-state carry their own, field-specific message.
+  'asset-upload-cancelled': 'Upload cancelled.',
+  // The other asset-* codes (src/data/asset-errors.ts) carry their own message, naming the file.
 };
 
 export function describeError(error: unknown): string {

@@ -23,9 +23,19 @@ export const ROUTES: RouteDefinition<RouteName>[] = [
 
 export const links = {
   home: (cursor?: string) => (cursor ? `/?page=${encodeURIComponent(cursor)}` : '/'),
-  author: (authorId: string) => `/authors/${encodeURIComponent(authorId)}`,
+  author: (authorId: string, cursor?: string) =>
+    `/authors/${encodeURIComponent(authorId)}${cursor ? `?page=${encodeURIComponent(cursor)}` : ''}`,
   post: (authorId: string, slug: string) =>
     `/authors/${encodeURIComponent(authorId)}/posts/${encodeURIComponent(slug)}`,
-  tag: (tag: string) => `/tags/${encodeURIComponent(tag)}`,
+  /** A tag's posts; optionally one author's, within dates (YYYY-MM-DD), from a page cursor. */
+  tag: (tag: string, options: { cursor?: string; author?: string; from?: string; to?: string } = {}) => {
+    const query = new URLSearchParams();
+    if (options.author) query.set('author', options.author);
+    if (options.from) query.set('from', options.from);
+    if (options.to) query.set('to', options.to);
+    if (options.cursor) query.set('page', options.cursor);
+    const search = query.toString();
+    return `/tags/${encodeURIComponent(tag)}${search ? `?${search}` : ''}`;
+  },
   write: (slug?: string) => (slug ? `/write/${encodeURIComponent(slug)}` : '/write'),
 };

@@ -124,9 +124,9 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
       // Loaded on first use: readers and Cognito deployments never download the STS client.
       let sts: STSClient | undefined;
       source = async () => {
-        const { AssumeRoleWithWebIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+        const stsSdk = await import('@aws-sdk/client-sts');
         if (!sts) {
-          const client = new STSClient(clientConfig);
+          const client = new stsSdk.STSClient(clientConfig);
           for (const plugin of options.plugins ?? []) client.middlewareStack.use(plugin);
           destroyers.push(() => client.destroy());
           sts = client;
@@ -137,7 +137,9 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
           roleSessionName: roleSessionName(sub),
           webIdentityToken: await principal.idToken(),
           roleAssumerWithWebIdentity: async (params) => {
-            const { Credentials: keys } = await stsClient.send(new AssumeRoleWithWebIdentityCommand(params));
+            const { Credentials: keys } = await stsClient.send(
+              new stsSdk.AssumeRoleWithWebIdentityCommand(params),
+            );
             if (!keys?.AccessKeyId || !keys.SecretAccessKey) {
               throw new CredentialsError('credentials-unavailable', 'STS returned no credentials.');
             }

@@ -6,7 +6,7 @@ import {
   InvalidCursorError,
   toBase64Url,
 } from './cursor.ts';
-import { decodeCursor, encodeCursor, previousMonth } from './feed.ts';
+import { decodeCursor, encodeCursor, previousYear } from './feed.ts';
 
 const tagKey = { PK: 'U#us-east-1:é', SK: 'T#aws#hello', GSI2PK: 'TAG#aws', GSI2SK: '2026-11-01#u#hello' };
 const expected = {
@@ -36,24 +36,24 @@ describe('key cursors', () => {
 });
 
 describe('feed cursors', () => {
-  it('round-trip month and key', () => {
+  it('round-trip year and key', () => {
     const cursor = {
-      m: '2026-10',
-      k: { PK: 'U#a', SK: 'P#x', GSI1PK: 'FEED#2026-10', GSI1SK: '2026-10-02#a#x' },
+      m: '2026',
+      k: { PK: 'U#a', SK: 'P#x', GSI1PK: 'FEED#2026', GSI1SK: '2026-10-02#a#x' },
     };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor(encodeCursor({ m: '2026-01' }))).toEqual({ m: '2026-01' });
+    expect(decodeCursor(encodeCursor({ m: '2025' }))).toEqual({ m: '2025' });
   });
 
-  it('refuses a key from another month, a bad month, or garbage', () => {
-    const wrong = { m: '2026-10', k: { PK: 'U#a', SK: 'P#x', GSI1PK: 'FEED#2026-09', GSI1SK: 'x' } };
+  it('refuses a key from another year, a bad year, or garbage', () => {
+    const wrong = { m: '2026', k: { PK: 'U#a', SK: 'P#x', GSI1PK: 'FEED#2025', GSI1SK: 'x' } };
     expect(() => decodeCursor(encodeCursor(wrong))).toThrow(InvalidCursorError);
-    expect(() => decodeCursor(encodeCursor({ m: '2026-13' }))).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(encodeCursor({ m: '2026-10' }))).toThrow(InvalidCursorError);
     expect(() => decodeCursor('!!')).toThrow(InvalidCursorError);
   });
 
-  it('steps months back across years', () => {
-    expect(previousMonth('2026-01')).toBe('2025-12');
-    expect(previousMonth('2026-11')).toBe('2026-10');
+  it('steps years back', () => {
+    expect(previousYear('2026')).toBe('2025');
+    expect(previousYear('1000')).toBe('0999');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Page cursors: opaque, URL-safe strings that carry where the next page starts. A cursor is DynamoDB's
- * LastEvaluatedKey (plus, for the feed, the month), so a page link keeps pointing at the same place when
+ * LastEvaluatedKey (plus, for the feed, the year), so a page link keeps pointing at the same place when
  * newer posts arrive: stable, unlike offsets.
  */
 

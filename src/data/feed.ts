@@ -23,14 +23,14 @@ export interface FeedPage {
 }
 
 interface FeedCursor {
-  /** The month partition to continue in, YYYY-MM. */
+  /** The year partition to continue in, YYYY. */
   m: string;
-  /** DynamoDB's LastEvaluatedKey within that month, if the month was not finished. */
+  /** DynamoDB's LastEvaluatedKey within that year, if the year was not finished. */
   k?: Record<string, string>;
 }
 
-/** How far back the feed looks for older months before it decides there are no more posts. */
-const EMPTY_MONTHS_BEFORE_END = 24;
+/** How many empty years back the feed looks before it decides there are no more posts. */
+const EMPTY_YEARS_BEFORE_END = 5;
 
 export function encodeCursor(cursor: FeedCursor): string {
   return toBase64Url(cursor);
@@ -47,27 +47,25 @@ export function decodeCursor(text: string): FeedCursor {
   const cursor = fromBase64Url(text) as Partial<FeedCursor> | null;
   if (typeof cursor !== 'object' || cursor === null || typeof cursor.m !== 'string')
     throw new InvalidCursorError();
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(cursor.m)) throw new InvalidCursorError();
+  if (!/^\d{4}$/.test(cursor.m)) throw new InvalidCursorError();
   if (cursor.k !== undefined) {
     const entries = Object.entries(cursor.k as Record<string, unknown>);
     const valid =
       entries.length === FEED_KEY_ATTRIBUTES.length &&
       entries.every(([name, value]) => FEED_KEY_ATTRIBUTES.includes(name) && typeof value === 'string') &&
-      cursor.k[INDEX.feed.partitionKey] === keys.feedPartition(`${cursor.m}-01`);
+      cursor.k[INDEX.feed.partitionKey] === keys.feedPartition(`${cursor.m}-01-01`);
     if (!valid) throw new InvalidCursorError();
   }
   return cursor as FeedCursor;
 }
 
-export function previousMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number) as [number, number];
-  const date = new Date(Date.UTC(year, m - 2, 1));
-  return date.toISOString().slice(0, 7);
+export function previousYear(year: string): string {
+  return String(Number(year) - 1).padStart(4, '0');
 }
 
 /**
- * The site-wide feed, newest first. Published posts are spread over one feed partition per month
- * (see docs/data-model.md), so a page walks months backwards until it has `limit` posts.
+ * The site-wide feed, newest first. Published posts are spread over one feed partition per year
+ * (see docs/data-model.md), so a page walks years backwards until it has `limit` posts.
  */
 export async function listFeed(
   client: DynamoDBDocumentClient,
@@ -77,19 +75,19 @@ export async function listFeed(
   const limit = options.limit ?? 20;
   const start: FeedCursor = options.cursor
     ? decodeCursor(options.cursor)
-    : { m: (options.now ?? new Date()).toISOString().slice(0, 7) };
+    : { m: (options.now ?? new Date()).toISOString().slice(0, 4) };
   const posts: PostSummary[] = [];
-  let month = start.m;
+  let year = start.m;
   let startKey = start.k;
-  let emptyMonths = 0;
-  while (posts.length < limit && emptyMonths < EMPTY_MONTHS_BEFORE_END) {
+  let emptyYears = 0;
+  while (posts.length < limit && emptyYears < EMPTY_YEARS_BEFORE_END) {
     const result = await client.send(
       new QueryCommand({
         TableName: tableName,
         IndexName: INDEX.feed.name,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': INDEX.feed.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.feedPartition(`${month}-01`) },
+        ExpressionAttributeValues: { ':pk': keys.feedPartition(`${year}-01-01`) },
         ScanIndexForward: false,
         Limit: limit - posts.length,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -101,18 +99,18 @@ export async function listFeed(
       if (posts.length >= limit) {
         return {
           posts,
-          next: encodeCursor({ m: month, k: result.LastEvaluatedKey as Record<string, string> }),
+          next: encodeCursor({ m: year, k: result.LastEvaluatedKey as Record<string, string> }),
         };
       }
       startKey = result.LastEvaluatedKey as Record<string, string>;
       continue;
     }
-    emptyMonths = items.length ? 0 : emptyMonths + 1;
-    month = previousMonth(month);
+    emptyYears = items.length ? 0 : emptyYears + 1;
+    year = previousYear(year);
     startKey = undefined;
   }
-  return posts.length >= limit && emptyMonths < EMPTY_MONTHS_BEFORE_END
-    ? { posts, next: encodeCursor({ m: month }) }
+  return posts.length >= limit && emptyYears < EMPTY_YEARS_BEFORE_END
+    ? { posts, next: encodeCursor({ m: year }) }
     : { posts };
 }
 

@@ -29,7 +29,7 @@ export const PARTITION_PREFIX = {
 export const INDEX = {
   /** LSI: an author's items by date (posts, drafts, tag entries, assets). */
   byDate: { name: 'by-date', sortKey: 'LSI1SK' },
-  /** GSI: the site-wide feed, newest first, one partition per month. */
+  /** GSI: the site-wide feed, newest first, one partition per year. */
   feed: { name: 'feed', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
   /** GSI: posts by tag, newest first (tag entry items). */
   byTag: { name: 'by-tag', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
@@ -90,6 +90,12 @@ export const ITEM_ATTRIBUTES = [
   'clientToken',
   /** Author statistics item: how many posts are published. */
   'posts',
+  /** Asset metadata and asset tag entries (the media library). */
+  'assetId',
+  'uploadedAt',
+  'alt',
+  /** Comments: the commenter's display name (the commenter's id is the partition's). */
+  'commenterName',
   ...SUMMARY_ATTRIBUTES,
 ] as const;
 
@@ -186,6 +192,13 @@ export const keys = {
     SK: `${POST_SORT_PREFIX}${slug}`,
   }),
   asset: (userId: string, assetId: string) => ({ PK: keys.publicPartition(userId), SK: `A#${assetId}` }),
+  /** One entry per tag of an asset (a full copy of its metadata), for the media library's tag search. */
+  assetTagEntry: (tag: string, assetId: string) => ({ SK: `AT#${tag}#${assetId}` }),
+  /** `by-date` sort keys of assets and asset tag entries. `AT#` does not begin with `A#`, so they never mix. */
+  assetByDate: (isoDate: string) => `${keys.assetByDatePrefix}${isoDate}`,
+  assetByDatePrefix: 'A#',
+  assetTagByDate: (tag: string, isoDate: string) => `${keys.assetTagByDatePrefix(tag)}${isoDate}`,
+  assetTagByDatePrefix: (tag: string) => `AT#${tag}#`,
   /** One entry per tag of a published post, in the author's public partition. */
   tagEntry: (userId: string, tag: string, slug: string) => ({
     PK: keys.publicPartition(userId),
@@ -197,13 +210,47 @@ export const keys = {
   postByDate: (isoDate: string) => `${POST_SORT_PREFIX}${isoDate}`,
   tagByDate: (tag: string, isoDate: string) => `${keys.tagByDatePrefix(tag)}${isoDate}`,
   tagByDatePrefix: (tag: string) => `T#${tag}#`,
-  /** Feed partitions are per month: see docs/data-model.md for the hot-key reasoning. */
-  feedPartition: (isoDate: string) => `FEED#${isoDate.slice(0, 7)}`,
+  /** Feed partitions are per year: see docs/data-model.md for the hot-key and capacity reasoning. */
+  feedPartition: (isoDate: string) => `FEED#${isoDate.slice(0, 4)}`,
   tagPartition: (tag: string) => `TAG#${tag}`,
   /** The feed and by-tag sort key: newest first, ties broken by author and slug so keys are unique. */
   publishedOrder: (publishedAt: string, userId: string, slug: string) => `${publishedAt}#${userId}#${slug}`,
   postRef: (userId: string, slug: string) => `POST#${userId}#${slug}`,
+  /**
+   * A comment, in the commenter's public partition; its `by-post` keys (GSI3) are
+   * `postRef(author, slug)` / `<createdAt>#<commentId>`, oldest first.
+   */
+  comment: (commenterId: string, authorId: string, slug: string, createdAt: string, commentId: string) => ({
+    PK: keys.publicPartition(commenterId),
+    SK: `${keys.commentPrefix(authorId, slug)}${createdAt}#${commentId}`,
+  }),
+  commentPrefix: (authorId: string, slug: string) => `C#${authorId}#${slug}#`,
+  commentOrder: (createdAt: string, commentId: string) => `${createdAt}#${commentId}`,
+  /**
+   * The post author's "hide this comment" marker, in the author's own partition (so only the author
+   * can write it). Its `by-post` sort key starts with `#`, before every timestamp, so the markers come
+   * first in the same query as the comments.
+   */
+  hideMarker: (authorId: string, slug: string, commentId: string) => ({
+    PK: keys.publicPartition(authorId),
+    SK: `H#${slug}#${commentId}`,
+  }),
+  hideMarkerOrder: (commentId: string) => `${HIDE_MARKER_ORDER_PREFIX}${commentId}`,
+  /** A user's like of a comment, in the liker's own partition: one like per user and comment. */
+  reaction: (userId: string, authorId: string, slug: string, commentId: string) => ({
+    PK: keys.publicPartition(userId),
+    SK: `${keys.reactionPrefix(authorId, slug)}${commentId}`,
+  }),
+  reactionPrefix: (authorId: string, slug: string) => `R#${authorId}#${slug}#`,
+  /** A comment's like counter, in the commenter's counter partition (CountOnAnyPost covers it). */
+  commentCounters: (commenterId: string, commentId: string) => ({
+    PK: keys.countersPartition(commenterId),
+    SK: `C#${commentId}`,
+  }),
 };
+
+/** `by-post` sort-key prefix of hide markers: sorts before the comments' ISO timestamps. */
+export const HIDE_MARKER_ORDER_PREFIX = '#H#';
 
 /** Sort-key prefix of posts, in the table (`P#<slug>`) and in `by-date` (`P#<date>`). */
 export const POST_SORT_PREFIX = 'P#';

@@ -35,13 +35,13 @@ describe('item builders', () => {
     expect(item).not.toHaveProperty('GSI2PK');
   });
 
-  it('put the published copy in the public partition and the month feed, without editor-only attributes', () => {
+  it("put the published copy in the public partition and its year's feed partition, without editor-only attributes", () => {
     const item = publishedItem(post);
     expect(item).toMatchObject({
       PK: 'U#us-east-1:alice',
       SK: 'P#hello',
       LSI1SK: 'P#2026-11-01T00:00:00.000Z',
-      GSI1PK: 'FEED#2026-11',
+      GSI1PK: 'FEED#2026',
       GSI1SK: '2026-11-01T00:00:00.000Z#us-east-1:alice#hello',
       readingMinutes: 2,
       status: 'published',

@@ -48,7 +48,7 @@ export function draftItem(post: Post): Record<string, unknown> {
   };
 }
 
-/** The public copy readers load, in the feed index by month. */
+/** The public copy readers load, in the feed index by year. */
 export function publishedItem(post: PublishedPost): Record<string, unknown> {
   return {
     ...keys.published(post.authorId, post.slug),

@@ -68,7 +68,8 @@ async function signIn(username?: string) {
     new GetIdCommand({ IdentityPoolId: stack.identityPoolId, ...(logins ? { Logins: logins } : {}) }),
   );
   const credentials = await fromCognitoIdentityPool({
-    client,
+    // The provider's nested-client type differs from the full client's only in type identity.
+    client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
     identityPoolId: stack.identityPoolId,
     ...(logins ? { logins } : {}),
   })();

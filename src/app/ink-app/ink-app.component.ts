@@ -8,8 +8,10 @@ import { ROUTES, type RouteName } from '../routes.ts';
 import { styles } from './ink-app.styles.ts';
 import '../../components/ink-login/ink-login.ts';
 import '../../components/ink-activity-panel/ink-activity-panel.ts';
+import '../../pages/ink-author-page/ink-author-page.ts';
 import '../../pages/ink-home-page/ink-home-page.ts';
 import '../../pages/ink-post-page/ink-post-page.ts';
+import '../../pages/ink-tag-page/ink-tag-page.ts';
 
 /**
  * The app shell: loads the runtime config, starts the AWS session (guest until someone signs in),
@@ -83,6 +85,23 @@ export class InkApp extends LitElement {
         return html`<ink-home-page .cursor=${query.get('page') ?? undefined}></ink-home-page>`;
       case 'post':
         return html`<ink-post-page .authorId=${params.author ?? ''} .slug=${params.slug ?? ''}></ink-post-page>`;
+      case 'author':
+        return html`<ink-author-page
+          .authorId=${params.author ?? ''}
+          .cursor=${query.get('page') ?? undefined}
+        ></ink-author-page>`;
+      case 'tag':
+        return html`<ink-tag-page
+          .tag=${params.tag ?? ''}
+          .cursor=${query.get('page') ?? undefined}
+          .author=${query.get('author') ?? undefined}
+          .from=${query.get('from') ?? undefined}
+          .to=${query.get('to') ?? undefined}
+        ></ink-tag-page>`;
+      case 'write':
+        // Readers never download the writing code: it loads when someone opens /write.
+        void import('../../pages/ink-write-page/ink-write-page.ts');
+        return html`<ink-write-page .slug=${params.slug}></ink-write-page>`;
       case 'auth-callback':
       case 'auth-popup-callback':
         return html`<p>Signing you in…</p>`;

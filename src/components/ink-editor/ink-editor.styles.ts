@@ -1,7 +1,7 @@
-import { css, unsafeCSS } from 'lit';
 // EasyMDE's and CodeMirror's CSS, inlined into this element's shadow root: document styles do not reach
 // inside the app's shadow trees, and this way the CSS arrives only with the editor's chunk.
 import easymdeCss from 'easymde/dist/easymde.min.css?inline';
+import { css, unsafeCSS } from 'lit';
 
 export const styles = [
   unsafeCSS(easymdeCss),
@@ -21,6 +21,8 @@ export const styles = [
     }
     input,
     textarea {
+      /* The page's box-sizing rule does not reach into shadow roots. */
+      box-sizing: border-box;
       width: 100%;
       padding: 0.5rem 0.6rem;
       font: inherit;
@@ -133,6 +135,7 @@ export const styles = [
       margin: 0;
     }
     .conflict {
+      margin-bottom: 1rem;
       padding: 1rem;
       border: 2px solid var(--ink-color-danger);
       border-radius: var(--ink-radius);

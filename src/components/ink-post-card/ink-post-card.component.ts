@@ -1,5 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { links } from '../../app/routes.ts';
+import '../ink-comment-count/ink-comment-count.ts';
 import type { PostSummary } from '../../data/feed.ts';
 
 /** One post in a list: title, author, date, reading time, tags, excerpt. All text is bound, never parsed. */
@@ -45,7 +46,8 @@ export class InkPostCard extends LitElement {
       <div class="meta">
         <a href=${links.author(post.authorId)}>${post.authorName}</a> ·
         <time datetime=${post.publishedAt}>${date.toLocaleDateString(undefined, { dateStyle: 'medium' })}</time> ·
-        ${post.readingMinutes} min read
+        ${post.readingMinutes} min read ·
+        <ink-comment-count post=${`${post.authorId}/${post.slug}`}></ink-comment-count>
       </div>
       <p>${post.excerpt}</p>
       <div class="tags">${post.tags.map((tag) => html`<a href=${links.tag(tag)}>#${tag}</a>`)}</div>

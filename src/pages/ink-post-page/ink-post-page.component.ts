@@ -1,52 +1,44 @@
 import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { awsSessionContext } from '../../app/contexts.ts';
 import { describeError } from '../../app/errors.ts';
 import { links } from '../../app/routes.ts';
 import type { AwsSession } from '../../aws/aws-session.ts';
 import { getPublishedPost } from '../../data/posts.ts';
-import { renderMarkdown } from '../../markdown/render.ts';
+import { proseStyles } from '../../markdown/prose.styles.ts';
+import { setPageMeta } from '../page-meta.ts';
 
 /** One published post, rendered with the same sanitizing renderer the editor previews with. */
 export class InkPostPage extends LitElement {
   static override properties = { authorId: {}, slug: {} };
-  static override styles = css`
-    h1 {
-      font-family: var(--ink-font-serif);
-      font-size: 2.2rem;
-      margin-bottom: 0.25rem;
-    }
-    .meta {
-      color: var(--ink-color-muted);
-    }
-    .body {
-      font-family: var(--ink-font-serif);
-      font-size: 1.15rem;
-      line-height: 1.7;
-    }
-    .body img {
-      max-width: 100%;
-      border-radius: var(--ink-radius);
-    }
-    .body pre {
-      overflow-x: auto;
-      padding: 1rem;
-      background: #f0eee8;
-      border-radius: var(--ink-radius);
-    }
-    .tags a {
-      margin-right: 0.5rem;
-    }
-    .error {
-      color: var(--ink-color-danger);
-    }
-  `;
+  static override styles = [
+    proseStyles,
+    css`
+      h1 {
+        font-family: var(--ink-font-serif);
+        font-size: 2.2rem;
+        margin-bottom: 0.25rem;
+        overflow-wrap: anywhere;
+      }
+      .meta {
+        color: var(--ink-color-muted);
+      }
+      .tags a {
+        margin-right: 0.5rem;
+      }
+      .error {
+        color: var(--ink-color-danger);
+      }
+    `,
+  ];
 
   declare authorId: string;
   declare slug: string;
   readonly #session = new ContextConsumer(this, { context: awsSessionContext, subscribe: true });
+  readonly #onSessionChange = () => this.#post.run();
+  #watched: AwsSession | undefined;
 
   constructor() {
     super();
@@ -54,11 +46,28 @@ export class InkPostPage extends LitElement {
     this.slug = '';
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#watched?.removeEventListener('change', this.#onSessionChange);
+  }
+
   readonly #post = new Task(this, {
     args: () => [this.#session.value, this.authorId, this.slug] as const,
     task: async ([session, authorId, slug]: readonly [AwsSession | undefined, string, string]) => {
       if (!session) throw new Error('not ready');
-      return getPublishedPost(session.clients().documents, session.config.tableName, authorId, slug);
+      if (this.#watched !== session) {
+        this.#watched?.removeEventListener('change', this.#onSessionChange);
+        this.#watched = session;
+        session.addEventListener('change', this.#onSessionChange);
+      }
+      // The renderer (marked, highlight.js, DOMPurify) loads alongside the post, not before the first page.
+      const [post, { renderMarkdown }] = await Promise.all([
+        getPublishedPost(session.clients().documents, session.config.tableName, authorId, slug),
+        import('../../markdown/render.ts'),
+      ]);
+      // Only the author is offered the editor; IAM would refuse anyone else's writes anyway.
+      const mine = session.user ? (await session.identityId().catch(() => '')) === authorId : false;
+      return { post, mine, html: renderMarkdown(post.body) };
     },
   });
 
@@ -66,21 +75,25 @@ export class InkPostPage extends LitElement {
     return this.#post.render({
       pending: () => html`<p aria-busy="true">Loading…</p>`,
       error: (error) => {
-        document.title = 'Not found · Inkwell';
-        return html`<p class="error" role="alert">${describeError(error)}</p>`;
+        setPageMeta({ title: 'Not found' });
+        return html`<p class="error" role="alert">${describeError(error)}</p>
+          <p><a href="/">Back to the latest posts</a></p>`;
       },
-      complete: (post) => {
-        document.title = `${post.title} · Inkwell`;
-        document.querySelector('meta[name="description"]')?.setAttribute('content', post.excerpt);
+      complete: ({ post, mine, html: body }) => {
+        // Comments sit below the article: their code loads after the post shows, not before.
+        void import('../../components/ink-comments/ink-comments.ts');
+        setPageMeta({ title: post.title, description: post.excerpt });
         return html`<article>
           <h1>${post.title}</h1>
           <p class="meta">
             <a href=${links.author(post.authorId)}>${post.authorName}</a> ·
-            <time datetime=${post.publishedAt ?? ''}>${new Date(post.publishedAt ?? post.updatedAt).toLocaleDateString(undefined, { dateStyle: 'long' })}</time>
+            <time datetime=${post.publishedAt}>${new Date(post.publishedAt).toLocaleDateString(undefined, { dateStyle: 'long' })}</time>
             · ${post.readingMinutes} min read
+            ${mine ? html` · <a href=${links.write(post.slug)}>Edit</a>` : nothing}
           </p>
-          <div class="body">${unsafeHTML(renderMarkdown(post.body))}</div>
+          <div class="prose body">${unsafeHTML(body)}</div>
           <p class="tags">${post.tags.map((tag) => html`<a href=${links.tag(tag)}>#${tag}</a>`)}</p>
+          <ink-comments post=${`${post.authorId}/${post.slug}`}></ink-comments>
         </article>`;
       },
     });

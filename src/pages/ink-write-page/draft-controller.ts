@@ -249,18 +249,27 @@ export class DraftController extends EventTarget {
     await this.flush();
     if (!this.saved || this.state !== 'saved') return;
     this.state = 'saving';
+    const running = (async () => {
+      try {
+        const result = await step({ ...this.saved!, ...this.fields });
+        this.saved = result.post;
+        this.state = 'saved';
+        this.problem = undefined;
+        if (!result.feedUpdated)
+          this.notice = 'Your Atom feed could not be updated; it will be on your next publish.';
+        this.#keep();
+      } catch (error) {
+        this.#failed(error);
+      }
+    })();
+    this.#running = running;
     this.#changed(false);
     try {
-      const result = await step({ ...this.saved, ...this.fields });
-      this.saved = result.post;
-      this.state = 'saved';
-      this.problem = undefined;
-      if (!result.feedUpdated) this.notice = 'Your Atom feed could not be updated; it will be on your next publish.';
-      this.#keep();
-    } catch (error) {
-      this.#failed(error);
+      await running;
+    } finally {
+      this.#running = undefined;
+      this.#changed(false);
     }
-    this.#changed(false);
   }
 
   #schedule(delay: number): void {
@@ -291,6 +300,7 @@ export class DraftController extends EventTarget {
       await running;
     } finally {
       this.#running = undefined;
+      this.#changed(false);
     }
   }
 
@@ -306,7 +316,7 @@ export class DraftController extends EventTarget {
           clientToken: this.#clientToken,
         });
       } else if (snapshot.slug !== this.saved.slug) {
-        this.saved = await ops.rename({ ...this.saved, ...snapshot }, snapshot.slug);
+        this.saved = await ops.rename({ ...this.saved, ...snapshot, slug: this.saved.slug }, snapshot.slug);
       } else {
         this.saved = await ops.save({ ...this.saved, ...snapshot });
       }
@@ -317,7 +327,6 @@ export class DraftController extends EventTarget {
     } catch (error) {
       this.#failed(error);
     }
-    this.#changed(false);
   }
 
   #failed(error: unknown): void {

@@ -1,0 +1,357 @@
+import { ContextConsumer } from '@lit/context';
+import { Task } from '@lit/task';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { awsSessionContext } from '../../app/contexts.ts';
+import { describeError } from '../../app/errors.ts';
+import type { AwsSession } from '../../aws/aws-session.ts';
+import {
+  buildThreads,
+  type Comment,
+  type CommentStore,
+  deleteComment,
+  editComment,
+  hideComment,
+  likeComment,
+  listComments,
+  type PostComments,
+  type PostRef,
+  parsePostRef,
+  postComment,
+  unhideComment,
+  unlikeComment,
+} from '../../data/comments.ts';
+import { renderMarkdown } from '../../markdown/render.ts';
+import { styles } from './ink-comments.styles.ts';
+import '../ink-login/ink-login.ts';
+
+interface Loaded {
+  post: PostRef;
+  data: PostComments;
+  /** The viewer's IAM identity when signed in: whose comments are theirs to edit. */
+  viewerId: string | undefined;
+}
+
+/** Fired after the viewer posted, edited, deleted, hid or liked something. */
+export class InkCommentsChangeEvent extends CustomEvent<{ action: string; commentId: string }> {
+  constructor(action: string, commentId: string) {
+    super('ink-comments-change', { detail: { action, commentId }, bubbles: true, composed: true });
+  }
+}
+
+/**
+ * A post's comments: markdown, one level of replies, likes, editing and deleting one's own, and hiding
+ * by the post's author. Readers need no sign-in; signing in to comment happens in a popup, so it works
+ * inside the embed iframe. Reads the session from `awsSessionContext`.
+ *
+ * @attr post - `<authorId>/<slug>` of the post.
+ * @event ink-comments-change - {@link InkCommentsChangeEvent}: the viewer changed something.
+ */
+export class InkComments extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    post: {},
+    draft: { state: true },
+    replyTo: { state: true },
+    editing: { state: true },
+    confirmingDelete: { state: true },
+    busy: { state: true },
+    message: { state: true },
+  };
+
+  declare post: string;
+  declare protected draft: string;
+  /** The thread a reply is being written to. */
+  declare protected replyTo: string | undefined;
+  declare protected editing: string | undefined;
+  /** Deleting asks twice: the widget is framed by sites Inkwell does not control (clickjacking). */
+  declare protected confirmingDelete: string | undefined;
+  declare protected busy: boolean;
+  declare protected message: string | undefined;
+
+  readonly #session = new ContextConsumer(this, { context: awsSessionContext, subscribe: true });
+  readonly #onSessionChange = () => this.#comments.run();
+  #watched: AwsSession | undefined;
+
+  constructor() {
+    super();
+    this.post = '';
+    this.draft = '';
+    this.replyTo = undefined;
+    this.editing = undefined;
+    this.confirmingDelete = undefined;
+    this.busy = false;
+    this.message = undefined;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#watched?.removeEventListener('change', this.#onSessionChange);
+    this.#watched = undefined;
+  }
+
+  readonly #comments = new Task(this, {
+    args: () => [this.#session.value, this.post] as const,
+    task: async ([session, postText], { signal }): Promise<Loaded> => {
+      if (!session) throw new Error('not ready');
+      this.#watch(session);
+      const post = parsePostRef(postText);
+      if (!post)
+        throw Object.assign(new Error('This comments widget names no valid post.'), { code: 'post' });
+      const viewerId = session.user ? await session.identityId() : undefined;
+      const data = await listComments(this.#store(session), post, {
+        signal,
+        ...(viewerId ? { viewerId } : {}),
+      });
+      return { post, data, viewerId };
+    },
+  });
+
+  #watch(session: AwsSession): void {
+    if (this.#watched === session) return;
+    this.#watched?.removeEventListener('change', this.#onSessionChange);
+    this.#watched = session;
+    session.addEventListener('change', this.#onSessionChange);
+  }
+
+  #store(session: AwsSession): CommentStore {
+    return { documents: session.clients().documents, tableName: session.config.tableName };
+  }
+
+  override render() {
+    return this.#comments.render({
+      pending: () => html`<p aria-busy="true">Loading comments…</p>`,
+      error: (error) => html`<p class="error" role="alert">${describeError(error)}</p>`,
+      complete: (loaded) => this.#renderLoaded(loaded),
+    });
+  }
+
+  #renderLoaded(loaded: Loaded): TemplateResult {
+    const isAuthor = loaded.viewerId === loaded.post.authorId;
+    const threads = buildThreads(loaded.data, { showHidden: isAuthor });
+    const count = threads.reduce(
+      (sum, thread) =>
+        sum + (thread.comment && !thread.hidden ? 1 : 0) + thread.replies.filter((r) => !r.hidden).length,
+      0,
+    );
+    return html`<section aria-label="Comments">
+      <header>
+        <h2>${count === 1 ? '1 comment' : `${count} comments`}</h2>
+        <ink-login popup @ink-sign-out=${this.#onSignOut}></ink-login>
+      </header>
+      ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
+      ${
+        loaded.viewerId
+          ? this.#renderForm('new', 'Write a comment (markdown)', 'Post comment', this.draft)
+          : html`<p class="placeholder">Sign in to comment.</p>`
+      }
+      <ol class="threads">
+        ${threads.map(
+          (thread) => html`<li class="thread" data-thread-id=${thread.id}>
+            ${
+              thread.comment
+                ? this.#renderComment(loaded, thread.comment, thread.hidden, thread.id)
+                : html`<p class="placeholder">${thread.hidden ? 'This comment was hidden by the author.' : 'This comment was deleted.'}</p>`
+            }
+            ${
+              thread.replies.length > 0 || this.replyTo === thread.id
+                ? html`<ol class="replies">
+                  ${thread.replies.map(
+                    (reply) =>
+                      html`<li>${this.#renderComment(loaded, reply.comment, reply.hidden, thread.id)}</li>`,
+                  )}
+                  ${
+                    this.replyTo === thread.id
+                      ? html`<li>${this.#renderForm('reply', 'Write a reply (markdown)', 'Post reply', '')}</li>`
+                      : nothing
+                  }
+                </ol>`
+                : nothing
+            }
+          </li>`,
+        )}
+      </ol>
+    </section>`;
+  }
+
+  #renderForm(kind: 'new' | 'reply' | 'edit', label: string, action: string, value: string) {
+    return html`<form data-form=${kind} @submit=${(event: SubmitEvent) => this.#onSubmit(event, kind)}>
+      <textarea name="body" aria-label=${label} placeholder=${label} .value=${value} required></textarea>
+      <div>
+        ${kind === 'new' ? nothing : html`<button type="button" @click=${this.#cancelForm}>Cancel</button>`}
+        <button class="primary" type="submit" ?disabled=${this.busy}>${action}</button>
+      </div>
+    </form>`;
+  }
+
+  #renderComment(loaded: Loaded, comment: Comment, hidden: boolean, threadId: string): TemplateResult {
+    const { viewerId, data } = loaded;
+    const mine = viewerId === comment.commenterId;
+    const isAuthor = viewerId === loaded.post.authorId;
+    const likes = data.likes.get(comment.id) ?? 0;
+    const liked = data.liked.has(comment.id);
+    if (this.editing === comment.id) {
+      return html`<article class="comment" data-comment-id=${comment.id}>
+        ${this.#renderForm('edit', 'Edit your comment (markdown)', 'Save', comment.body)}
+      </article>`;
+    }
+    return html`<article class="comment ${hidden ? 'hidden' : ''}" data-comment-id=${comment.id}>
+      <div class="meta">
+        <span class="name">${comment.commenterName}</span>
+        <time datetime=${comment.createdAt}>${new Date(comment.createdAt).toLocaleString()}</time>
+        ${comment.updatedAt ? html`<span>(edited)</span>` : nothing}
+        ${hidden ? html`<span class="badge">Hidden</span>` : nothing}
+      </div>
+      <div class="body">${unsafeHTML(renderMarkdown(comment.body))}</div>
+      <div class="actions">
+        <button
+          class="like"
+          aria-pressed=${liked ? 'true' : 'false'}
+          ?disabled=${!viewerId || this.busy}
+          title=${viewerId ? (liked ? 'Unlike' : 'Like') : 'Sign in to like'}
+          @click=${() => this.#run('like', comment.id, () => this.#toggleLike(loaded, comment, liked))}
+        >♥ <span class="count">${likes}</span></button>
+        ${
+          viewerId && !comment.parentId
+            ? html`<button @click=${() => this.#openReply(threadId)}>Reply</button>`
+            : nothing
+        }
+        ${
+          mine && this.confirmingDelete === comment.id
+            ? html`<span role="group" aria-label="Delete this comment?">
+                Delete this comment?
+                <button @click=${() => this.#run('delete', comment.id, () => this.#delete(loaded, comment))}>
+                  Yes, delete
+                </button>
+                <button @click=${() => (this.confirmingDelete = undefined)}>Keep</button>
+              </span>`
+            : mine
+              ? html`<button @click=${() => this.#openEdit(comment.id)}>Edit</button>
+                <button @click=${() => (this.confirmingDelete = comment.id)}>Delete</button>`
+              : nothing
+        }
+        ${
+          isAuthor
+            ? html`<button
+                @click=${() => this.#run(hidden ? 'unhide' : 'hide', comment.id, () => this.#setHidden(loaded, comment, !hidden))}
+              >${hidden ? 'Unhide' : 'Hide'}</button>`
+            : nothing
+        }
+      </div>
+    </article>`;
+  }
+
+  #openReply(threadId: string): void {
+    this.editing = undefined;
+    this.replyTo = threadId;
+  }
+
+  #openEdit(commentId: string): void {
+    this.replyTo = undefined;
+    this.editing = commentId;
+  }
+
+  #cancelForm(): void {
+    this.replyTo = undefined;
+    this.editing = undefined;
+  }
+
+  #onSignOut(event: Event): void {
+    // Inside the embed, ending the provider's session would navigate this frame away: stay, as a guest.
+    event.preventDefault();
+    void this.#session.value?.signOut({ endProviderSession: false });
+  }
+
+  #onSubmit(event: SubmitEvent, kind: 'new' | 'reply' | 'edit'): void {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const body = (form.elements.namedItem('body') as HTMLTextAreaElement).value;
+    const loaded = this.#comments.value;
+    const session = this.#session.value;
+    if (!loaded?.viewerId || !session) return;
+    const viewerId = loaded.viewerId;
+    const name = session.user?.name ?? 'Anonymous';
+    if (kind === 'edit') {
+      const comment = loaded.data.comments.find((c) => c.id === this.editing);
+      if (!comment) return;
+      void this.#run('edit', comment.id, async (store) => {
+        const edited = await editComment(store, loaded.post, comment, body);
+        loaded.data.comments = loaded.data.comments.map((c) => (c.id === edited.id ? edited : c));
+        this.editing = undefined;
+      });
+      return;
+    }
+    const parentId = kind === 'reply' ? this.replyTo : undefined;
+    if (kind === 'new') this.draft = body;
+    void this.#run(kind, parentId ?? '', async (store) => {
+      const comment = await postComment(store, {
+        post: loaded.post,
+        commenterId: viewerId,
+        commenterName: name,
+        body,
+        ...(parentId ? { parentId } : {}),
+      });
+      loaded.data.comments = [...loaded.data.comments, comment];
+      if (kind === 'new') {
+        this.draft = '';
+        form.reset();
+      }
+      this.replyTo = undefined;
+      return comment.id;
+    });
+  }
+
+  async #toggleLike(loaded: Loaded, comment: Comment, liked: boolean): Promise<void> {
+    const session = this.#session.value;
+    if (!session || !loaded.viewerId) return;
+    const store = this.#store(session);
+    const count = liked
+      ? await unlikeComment(store, loaded.viewerId, loaded.post, comment)
+      : await likeComment(store, loaded.viewerId, loaded.post, comment);
+    loaded.data.likes.set(comment.id, count);
+    if (liked) loaded.data.liked.delete(comment.id);
+    else loaded.data.liked.add(comment.id);
+  }
+
+  async #delete(loaded: Loaded, comment: Comment): Promise<void> {
+    const session = this.#session.value;
+    if (!session) return;
+    await deleteComment(this.#store(session), loaded.post, comment);
+    loaded.data.comments = loaded.data.comments.filter((c) => c.id !== comment.id);
+    this.confirmingDelete = undefined;
+  }
+
+  async #setHidden(loaded: Loaded, comment: Comment, hide: boolean): Promise<void> {
+    const session = this.#session.value;
+    if (!session) return;
+    const store = this.#store(session);
+    if (hide) {
+      await hideComment(store, loaded.post, comment.id);
+      loaded.data.hidden.add(comment.id);
+    } else {
+      await unhideComment(store, loaded.post, comment.id);
+      loaded.data.hidden.delete(comment.id);
+    }
+  }
+
+  /** Runs one user action: busy while it runs, its error shown, the list redrawn after. */
+  async #run(
+    action: string,
+    commentId: string,
+    work: (store: CommentStore) => Promise<unknown>,
+  ): Promise<void> {
+    const session = this.#session.value;
+    if (!session || this.busy) return;
+    this.busy = true;
+    this.message = undefined;
+    try {
+      const id = await work(this.#store(session));
+      this.dispatchEvent(new InkCommentsChangeEvent(action, typeof id === 'string' ? id : commentId));
+    } catch (error) {
+      this.message = describeError(error);
+    } finally {
+      this.busy = false;
+      this.requestUpdate();
+    }
+  }
+}

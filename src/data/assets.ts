@@ -1,0 +1,372 @@
+/**
+ * A writer's images: uploading them (validated first, then straight to S3 under the writer's own
+ * prefix, resumably when large), their metadata in DynamoDB for the media library, listing by date and
+ * by tag, and deleting them.
+ *
+ * Keys: the object is `public/<identityId>/assets/<assetId>-<safe-name>`, which the writer's IAM policy
+ * alone may write or list; the metadata is `U#<identityId>` / `A#<assetId>` (by date: `A#<uploadedAt>`)
+ * plus one entry per tag, `AT#<tag>#<assetId>` (by date: `AT#<tag>#<uploadedAt>`), each a full copy so
+ * one Query fills a library page. See docs/data-model.md.
+ */
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsSession } from '../aws/aws-session.ts';
+import { PART_SIZE } from '../aws/multipart-plan.ts';
+import {
+  browserNetwork,
+  type MultipartProgress,
+  type NetworkStatus,
+  resumableUpload,
+  retrying,
+  type S3Sender,
+  sweepStaleUploads,
+} from '../aws/multipart-upload.ts';
+import { indexedDbJournal, memoryJournal, type UploadJournal } from '../aws/upload-journal.ts';
+import { AssetError } from './asset-errors.ts';
+import { safeAssetName, validateImageFile } from './asset-validation.ts';
+import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
+import { INDEX, keys } from './model.ts';
+
+export const ASSET_KEY_FOLDER = 'assets';
+export const MAX_ASSET_TAGS = 10;
+
+export interface Asset {
+  assetId: string;
+  ownerId: string;
+  /** The S3 key. */
+  key: string;
+  /** Where readers load it from. */
+  url: string;
+  /** The writer's file name, as selected. */
+  name: string;
+  alt: string;
+  contentType: string;
+  size: number;
+  tags: string[];
+  uploadedAt: string;
+}
+
+export interface AssetStore {
+  s3: S3Sender;
+  documents: DynamoDBDocumentClient;
+  bucketName: string;
+  tableName: string;
+  assetBaseUrl: string;
+  identityId: () => Promise<string>;
+  journal: UploadJournal;
+  network: NetworkStatus;
+}
+
+/** The store for the session's current identity (take it again after the session's `change`). */
+export function assetStoreFor(session: AwsSession): AssetStore {
+  const clients = session.clients();
+  return {
+    s3: clients.s3,
+    documents: clients.documents,
+    bucketName: session.config.bucketName,
+    tableName: session.config.tableName,
+    assetBaseUrl: session.config.assetBaseUrl,
+    identityId: () => session.identityId(),
+    journal: typeof indexedDB === 'undefined' ? memoryJournal() : indexedDbJournal(),
+    network: browserNetwork(),
+  };
+}
+
+export function assetUrl(assetBaseUrl: string, key: string): string {
+  return `${assetBaseUrl}${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** The markdown that shows the asset in a post. */
+export function assetMarkdown(asset: Pick<Asset, 'alt' | 'url'>): string {
+  const alt = asset.alt
+    .replace(/[[\]\\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `![${alt}](${asset.url})`;
+}
+
+/** Tags as the library stores them: lower case letters, digits and dashes, at most ten. */
+export function assetTags(tags: readonly string[]): string[] {
+  const clean = tags
+    .map((tag) =>
+      tag
+        .trim()
+        .toLowerCase()
+        .replace(/\s+/g, '-')
+        .replace(/[^a-z0-9-]/g, '')
+        .slice(0, 40),
+    )
+    .filter(Boolean);
+  return [...new Set(clean)].slice(0, MAX_ASSET_TAGS);
+}
+
+/** The default alt text: the file name without extension and separators. */
+export function altFromName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 ? name.slice(0, dot) : name).replace(/[-_]+/g, ' ').trim() || 'image';
+}
+
+export type UploadPhase = 'checking' | 'uploading' | 'waiting' | 'saving';
+
+export interface UploadProgress extends Omit<MultipartProgress, 'waiting'> {
+  phase: UploadPhase;
+}
+
+export interface UploadAssetOptions {
+  alt?: string;
+  tags?: readonly string[];
+  signal?: AbortSignal;
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+const cancelled = () => new AssetError('asset-upload-cancelled', 'The upload was cancelled.');
+
+/**
+ * Validates `file` (before any request: see asset-validation.ts), uploads it and records it in the
+ * library. Files over one part (5 MiB) go up in parts, several at a time, and resume: selecting the same
+ * file again after a failure or a reload sends only the parts S3 does not have.
+ *
+ * Rejects with `AssetError`: a validation code, `asset-upload-cancelled`, `asset-upload-failed` (the
+ * upload can be resumed) or `asset-save-failed` (the image is in S3 but not in the library).
+ */
+export async function uploadAsset(
+  store: AssetStore,
+  file: File,
+  options: UploadAssetOptions = {},
+): Promise<Asset> {
+  const report = (phase: UploadPhase, sentBytes = 0, resumedParts = 0) =>
+    options.onProgress?.({ phase, sentBytes, totalBytes: file.size, resumedParts });
+  report('checking');
+  const image = await validateImageFile(file);
+  const signal = options.signal ?? new AbortController().signal;
+  const ownerId = await store.identityId();
+  const tags = assetTags(options.tags ?? []);
+  const alt = options.alt ?? altFromName(file.name);
+  const newUpload = () => {
+    const assetId = crypto.randomUUID();
+    const key = `public/${ownerId}/${ASSET_KEY_FOLDER}/${assetId}-${safeAssetName(file.name, image.extension)}`;
+    return { key, meta: { assetId } };
+  };
+
+  let uploaded: { key: string; assetId: string };
+  try {
+    if (signal.aborted) throw cancelled();
+    if (file.size <= PART_SIZE) {
+      const { key, meta } = newUpload();
+      report('uploading');
+      await retrying(
+        () =>
+          store.s3.send(
+            new PutObjectCommand({
+              Bucket: store.bucketName,
+              Key: key,
+              Body: file,
+              ContentType: image.contentType,
+              CacheControl: 'public, max-age=31536000, immutable',
+            }),
+            { abortSignal: signal },
+          ),
+        { signal, network: store.network, onWait: (waiting) => report(waiting ? 'waiting' : 'uploading') },
+      );
+      uploaded = { key, assetId: meta.assetId! };
+    } else {
+      const result = await resumableUpload({
+        s3: store.s3,
+        journal: store.journal,
+        network: store.network,
+        bucket: store.bucketName,
+        owner: ownerId,
+        file,
+        contentType: image.contentType,
+        newUpload,
+        signal,
+        onProgress: (p) => report(p.waiting ? 'waiting' : 'uploading', p.sentBytes, p.resumedParts),
+      });
+      uploaded = { key: result.key, assetId: result.meta.assetId! };
+    }
+  } catch (error) {
+    if (signal.aborted) throw cancelled();
+    if (error instanceof AssetError) throw error;
+    throw new AssetError(
+      'asset-upload-failed',
+      `"${file.name}" could not be uploaded. Check your connection and add it again: it continues where it stopped.`,
+      { cause: error },
+    );
+  }
+  report('saving', file.size);
+
+  const asset: Asset = {
+    assetId: uploaded.assetId,
+    ownerId,
+    key: uploaded.key,
+    url: assetUrl(store.assetBaseUrl, uploaded.key),
+    name: file.name,
+    alt,
+    contentType: image.contentType,
+    size: file.size,
+    tags,
+    uploadedAt: new Date().toISOString(),
+  };
+  try {
+    await store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: assetItems(asset).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
+      }),
+    );
+  } catch (error) {
+    throw new AssetError(
+      'asset-save-failed',
+      `"${file.name}" was uploaded but could not be added to your media library.`,
+      { cause: error },
+    );
+  }
+  return asset;
+}
+
+/** The metadata item and one entry per tag, each carrying the whole record. */
+export function assetItems(asset: Asset): Record<string, unknown>[] {
+  const record = {
+    assetId: asset.assetId,
+    authorId: asset.ownerId,
+    key: asset.key,
+    name: asset.name,
+    alt: asset.alt,
+    contentType: asset.contentType,
+    size: asset.size,
+    tags: asset.tags,
+    uploadedAt: asset.uploadedAt,
+  };
+  const pk = keys.publicPartition(asset.ownerId);
+  return [
+    {
+      ...keys.asset(asset.ownerId, asset.assetId),
+      type: 'asset',
+      LSI1SK: keys.assetByDate(asset.uploadedAt),
+      ...record,
+    },
+    ...asset.tags.map((tag) => ({
+      PK: pk,
+      SK: keys.assetTagEntry(tag, asset.assetId).SK,
+      type: 'asset-tag',
+      LSI1SK: keys.assetTagByDate(tag, asset.uploadedAt),
+      ...record,
+    })),
+  ];
+}
+
+function toAsset(item: Record<string, unknown>, assetBaseUrl: string): Asset {
+  const key = String(item.key);
+  return {
+    assetId: String(item.assetId),
+    ownerId: String(item.authorId),
+    key,
+    url: assetUrl(assetBaseUrl, key),
+    name: String(item.name ?? ''),
+    alt: String(item.alt ?? ''),
+    contentType: String(item.contentType ?? ''),
+    size: Number(item.size ?? 0),
+    tags: Array.isArray(item.tags) ? item.tags.map(String) : [],
+    uploadedAt: String(item.uploadedAt ?? ''),
+  };
+}
+
+export interface AssetPage {
+  assets: Asset[];
+  next?: string;
+}
+
+/** The writer's images, newest first; with `tag`, only those tagged so. */
+export async function listAssets(
+  store: AssetStore,
+  options: { ownerId?: string; tag?: string; limit?: number; cursor?: string } = {},
+): Promise<AssetPage> {
+  const ownerId = options.ownerId ?? (await store.identityId());
+  const tag = options.tag ? assetTags([options.tag])[0] : undefined;
+  const result = await store.documents.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      IndexName: INDEX.byDate.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': 'PK', '#sk': INDEX.byDate.sortKey },
+      ExpressionAttributeValues: {
+        ':pk': keys.publicPartition(ownerId),
+        ':prefix': tag ? keys.assetTagByDatePrefix(tag) : keys.assetByDatePrefix,
+      },
+      // The index projects post summaries only; a local index fetches the rest from the table.
+      Select: 'ALL_ATTRIBUTES',
+      ScanIndexForward: false,
+      Limit: options.limit ?? 24,
+      ...(options.cursor
+        ? {
+            ExclusiveStartKey: decodeKeyCursor(options.cursor, {
+              attributes: ['PK', 'SK', INDEX.byDate.sortKey],
+              partition: { name: 'PK', value: keys.publicPartition(ownerId) },
+            }),
+          }
+        : {}),
+    }),
+  );
+  return {
+    assets: (result.Items ?? []).map((item) => toAsset(item, store.assetBaseUrl)),
+    ...(result.LastEvaluatedKey ? { next: encodeKeyCursor(result.LastEvaluatedKey) } : {}),
+  };
+}
+
+/**
+ * Replaces the asset's tags: the metadata item and the tag entries of kept or added tags are written
+ * again (each carries the whole record), entries of removed tags deleted, all in one transaction.
+ */
+export async function setAssetTags(store: AssetStore, asset: Asset, tags: readonly string[]): Promise<Asset> {
+  const updated: Asset = { ...asset, tags: assetTags(tags) };
+  const removed = asset.tags.filter((tag) => !updated.tags.includes(tag));
+  const pk = keys.publicPartition(asset.ownerId);
+  try {
+    await store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...assetItems(updated).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
+          ...removed.map((tag) => ({
+            Delete: {
+              TableName: store.tableName,
+              Key: { PK: pk, SK: keys.assetTagEntry(tag, asset.assetId).SK },
+            },
+          })),
+        ],
+      }),
+    );
+  } catch (error) {
+    throw new AssetError('asset-save-failed', `The tags of "${asset.name}" could not be saved. Try again.`, {
+      cause: error,
+    });
+  }
+  return updated;
+}
+
+/**
+ * Deletes the image and its library entries. S3 first: once the object is gone readers cannot load it,
+ * which is what the writer asked for. If the metadata delete then fails, the library still lists the
+ * asset (its image broken) and Delete can simply be repeated: deleting a missing S3 object succeeds.
+ * The reverse order could leave a public object no library entry points to, which the writer could
+ * never find again to delete.
+ */
+export async function deleteAsset(store: AssetStore, asset: Asset): Promise<void> {
+  try {
+    await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucketName, Key: asset.key }));
+    await store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: assetItems(asset).map((item) => ({
+          Delete: { TableName: store.tableName, Key: { PK: item.PK, SK: item.SK } },
+        })),
+      }),
+    );
+  } catch (error) {
+    throw new AssetError('asset-delete-failed', `"${asset.name}" could not be deleted. Try again.`, {
+      cause: error,
+    });
+  }
+}
+
+/** At editor start: aborts the writer's multipart uploads abandoned for more than a day. */
+export async function sweepAbandonedUploads(store: AssetStore): Promise<number> {
+  return sweepStaleUploads({ s3: store.s3, journal: store.journal, owner: await store.identityId() });
+}

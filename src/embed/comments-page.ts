@@ -1,0 +1,1 @@
+import './ink-comments-frame.ts';
