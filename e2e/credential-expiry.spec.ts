@@ -62,12 +62,9 @@ test('a signed-in session keeps working for minutes across credential and token 
   expect(failed, `failed calls: ${JSON.stringify(failed)}`).toEqual([]);
   // Keys were replaced several times during the session, and reads kept flowing throughout.
   const exchanges = calls.filter((call) => call.operation === 'GetCredentialsForIdentity').length;
-  const byOperation = JSON.stringify(
-    calls.reduce<Record<string, number>>(
-      (n, c) => ({ ...n, [c.operation ?? '?']: (n[c.operation ?? '?'] ?? 0) + 1 }),
-      {},
-    ),
-  );
+  const counts = new Map<string, number>();
+  for (const call of calls) counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);
+  const byOperation = JSON.stringify(Object.fromEntries(counts));
   expect(exchanges, byOperation).toBeGreaterThanOrEqual(
     Math.floor((SESSION_MINUTES * 60) / CREDENTIALS_TTL_SECONDS),
   );
@@ -75,5 +72,5 @@ test('a signed-in session keeps working for minutes across credential and token 
     calls.filter((call) => call.operation === 'Query' || call.operation === 'GetItem').length,
   ).toBeGreaterThan(actions);
   expect(errors).toEqual([]);
-  expect(await page.locator('ink-login').getByText('Alice Archer').isVisible()).toBe(true);
+  await expect(page.getByRole('banner').locator('ink-login').getByText('Alice Archer')).toBeVisible();
 });

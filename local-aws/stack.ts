@@ -10,9 +10,10 @@ import { createIdentityPool } from './cognito-identity/identity-pool.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
 import { type GatewayLogEntry, startGateway } from './gateway/server.ts';
 import { TableSchemaCache } from './gateway/table-schemas.ts';
+import { startOAuth2Provider } from './oauth2/provider.ts';
 import { startOidcProvider } from './oidc/provider.ts';
 import { reservePort } from './ports.ts';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localRoles } from './roles.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localRoles, roleArn } from './roles.ts';
 import { startS3Server } from './s3/s3-server.ts';
 import { SessionStore } from './sessions.ts';
 import { handleStsRequest } from './sts/assume-role-with-web-identity.ts';
@@ -22,6 +23,8 @@ export interface LocalStackPorts {
   oidc: number;
   dynamodb: number;
   s3: number;
+  /** The plain OAuth 2.0 provider, when `oauth2Provider` is on; default a free port. */
+  oauth2?: number;
 }
 
 export const DEFAULT_PORTS: LocalStackPorts = { gateway: 4566, oidc: 4567, dynamodb: 4568, s3: 4569 };
@@ -42,6 +45,12 @@ export interface LocalStackOptions {
   /** Lifetime of OpenID ID and access tokens. */
   tokenTtlSeconds?: number;
   identityMode?: 'cognito' | 'sts';
+  /**
+   * Also run a plain OAuth 2.0 provider (a Login with Amazon look-alike) and offer it to the app as
+   * provider `oauth2`, whose access tokens Cognito and STS check by asking it. Off by default, so the
+   * default app config is unchanged.
+   */
+  oauth2Provider?: boolean;
   tableName?: string;
   bucketName?: string;
   onGatewayLog?: (entry: GatewayLogEntry) => void;
@@ -51,6 +60,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   gatewayUrl: string;
   oidcIssuer: string;
+  /** The OAuth 2.0 provider's base URL, when it runs. */
+  oauth2Url?: string;
   ports: LocalStackPorts;
   tableName: string;
   bucketName: string;
@@ -64,6 +75,9 @@ export interface LocalStack {
 export const LOCAL_CLIENT_ID = 'inkwell-web';
 /** Scripts sign in through the real authorization-code flow and read the code from this redirect. */
 export const LOCAL_CLI_REDIRECT_URI = 'http://127.0.0.1/inkwell-cli/callback';
+export const LOCAL_OAUTH2_CLIENT_ID = 'inkwell-web-oauth2';
+/** Its name in Cognito `Logins` and STS `ProviderId`, as `www.amazon.com` is Amazon's. */
+export const LOCAL_OAUTH2_LOGINS_KEY = 'oauth2.local';
 export const LOCAL_IDENTITY_POOL_ID = `${LOCAL_REGION}:00000000-0000-4000-8000-00000000b10c`;
 
 /**
@@ -118,6 +132,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(oidc.close);
     const issuerKey = oidc.issuer.replace(/^https?:\/\//, '');
+    const oauth2 = options.oauth2Provider
+      ? await startOAuth2Provider({
+          port: options.ports.oauth2 ?? 0,
+          clients: [{ clientId: LOCAL_OAUTH2_CLIENT_ID, redirectUris }],
+          allowedOrigins: options.appOrigins,
+          ...(options.tokenTtlSeconds ? { accessTokenTtlSeconds: options.tokenTtlSeconds } : {}),
+        })
+      : undefined;
+    if (oauth2) stops.push(oauth2.close);
+    const trustedOAuth2 = oauth2
+      ? [
+          {
+            loginsKey: LOCAL_OAUTH2_LOGINS_KEY,
+            tokenInfoUrl: oauth2.tokenInfoEndpoint,
+            audiences: [LOCAL_OAUTH2_CLIENT_ID],
+          },
+        ]
+      : [];
 
     const sessions = new SessionStore();
     registerAdmin(sessions, LOCAL_ACCOUNT_ID);
@@ -129,12 +161,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       principalVariable: identityMode === 'cognito' ? COGNITO_PRINCIPAL_VARIABLE : `${issuerKey}:sub`,
     };
     const roles = localRoles(policyContext);
+    // With STS, IAM keys an OAuth 2.0 user on `<provider>:user_id`: a role of its own, as on AWS.
+    const oauth2WriterRole = oauth2
+      ? {
+          ...localRoles({ ...policyContext, principalVariable: `${LOCAL_OAUTH2_LOGINS_KEY}:user_id` }).writer,
+          arn: roleArn('inkwell-writer-oauth2'),
+        }
+      : undefined;
     const trustedIssuers = [{ issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }];
     const credentialsTtlSeconds = options.credentialsTtlSeconds ?? 3600;
     const identityPool = createIdentityPool({
       identityPoolId: LOCAL_IDENTITY_POOL_ID,
       dataDir: options.dataDir,
       providers: [{ loginsKey: issuerKey, issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }],
+      oauth2Providers: trustedOAuth2,
       allowUnauthenticated: true,
       authenticatedRole: roles.writer,
       unauthenticatedRole: roles.reader,
@@ -161,11 +201,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sts: (body) =>
         handleStsRequest(body, {
           sessions,
-          roles: [roles.writer, roles.reader].map((role) => ({
-            ...role,
-            trustedIssuers,
-            maxSessionDurationSeconds: 43_200,
-          })),
+          roles: [
+            ...[roles.writer, roles.reader].map((role) => ({
+              ...role,
+              trustedIssuers,
+              maxSessionDurationSeconds: 43_200,
+            })),
+            ...(oauth2WriterRole
+              ? [
+                  {
+                    ...oauth2WriterRole,
+                    trustedIssuers: [],
+                    trustedOAuth2Providers: trustedOAuth2,
+                    maxSessionDurationSeconds: 43_200,
+                  },
+                ]
+              : []),
+          ],
           defaultDurationSeconds: credentialsTtlSeconds,
           minDurationSeconds: options.minCredentialsTtlSeconds ?? Math.min(900, credentialsTtlSeconds),
         }),
@@ -209,12 +261,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           loginsKey: issuerKey,
           roleArn: roles.writer.arn,
         },
+        ...(oauth2
+          ? [
+              {
+                id: 'oauth2',
+                label: 'Local OAuth 2.0 accounts',
+                issuer: oauth2.url,
+                clientId: LOCAL_OAUTH2_CLIENT_ID,
+                scope: 'profile',
+                loginsKey: LOCAL_OAUTH2_LOGINS_KEY,
+                protocol: 'oauth2' as const,
+                authorizationEndpoint: oauth2.authorizationEndpoint,
+                tokenEndpoint: oauth2.tokenEndpoint,
+                profileEndpoint: oauth2.profileEndpoint,
+                ...(oauth2WriterRole ? { roleArn: oauth2WriterRole.arn } : {}),
+              },
+            ]
+          : []),
       ],
     };
     return {
       gatewayUrl: gateway.url,
       oidcIssuer: oidc.issuer,
-      ports: { ...ports, gateway: gateway.port, oidc: oidc.port },
+      ...(oauth2 ? { oauth2Url: oauth2.url } : {}),
+      ports: { ...ports, gateway: gateway.port, oidc: oidc.port, ...(oauth2 ? { oauth2: oauth2.port } : {}) },
       tableName,
       bucketName,
       identityPoolId: LOCAL_IDENTITY_POOL_ID,

@@ -7,9 +7,11 @@
  *   npm start -- --app=dist    serve the production build (npm run build) instead of the dev server
  *   npm start -- --ephemeral   free ports and a throwaway data folder (what the tests use)
  *   npm start -- --json        print one JSON line with the endpoints when ready (for test harnesses)
+ *   npm start -- --with-oauth2 also a plain OAuth 2.0 provider (Login with Amazon look-alike) to sign in with
  *
  * Ports: INKWELL_APP_PORT (5173), INKWELL_GATEWAY_PORT (4566), INKWELL_OIDC_PORT (4567),
- * INKWELL_DYNAMODB_PORT (4568), INKWELL_S3_PORT (4569). Data: INKWELL_DATA_DIR (.data/).
+ * INKWELL_DYNAMODB_PORT (4568), INKWELL_S3_PORT (4569), INKWELL_OAUTH2_PORT (4570, with --with-oauth2 or
+ * INKWELL_WITH_OAUTH2=1). Data: INKWELL_DATA_DIR (.data/).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     'identity-mode': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
+    'with-oauth2': { type: 'boolean', default: false },
   },
 });
 
@@ -95,7 +98,9 @@ async function main() {
       oidc: port('INKWELL_OIDC_PORT', DEFAULT_PORTS.oidc),
       dynamodb: port('INKWELL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
       s3: port('INKWELL_S3_PORT', DEFAULT_PORTS.s3),
+      oauth2: port('INKWELL_OAUTH2_PORT', 4570),
     },
+    oauth2Provider: args['with-oauth2'] || env.INKWELL_WITH_OAUTH2 === '1',
     appOrigins: [...appOrigins, ...extraOrigins],
     ...(args['credentials-ttl'] ? { credentialsTtlSeconds: Number(args['credentials-ttl']) } : {}),
     ...(args['token-ttl'] ? { tokenTtlSeconds: Number(args['token-ttl']) } : {}),
@@ -149,6 +154,7 @@ async function main() {
         appUrl,
         gatewayUrl: stack.gatewayUrl,
         oidcIssuer: stack.oidcIssuer,
+        ...(stack.oauth2Url ? { oauth2Url: stack.oauth2Url } : {}),
         ports: stack.ports,
         dataDir,
         config,
@@ -164,6 +170,8 @@ async function main() {
     `  AWS gateway (all APIs)   ${stack.gatewayUrl}   DynamoDB, S3, STS, Cognito Identity; SigV4 + IAM enforced`,
   );
   say(`  OpenID provider          ${stack.oidcIssuer}   demo accounts: alice, bob, carol`);
+  if (stack.oauth2Url)
+    say(`  OAuth 2.0 provider       ${stack.oauth2Url}   demo accounts: Dora Diaz, Evan Ellis`);
   say(
     `  DynamoDB Local           http://127.0.0.1:${stack.ports.dynamodb}   (behind the gateway; do not call directly)`,
   );

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { type PolicyDocument, substitutePolicyVariables } from '../../src/data/access-policy.ts';
 import type { SessionStore } from '../sessions.ts';
+import { type TrustedOAuth2Provider, verifyOAuth2AccessToken } from '../web-identity/verify-access-token.ts';
 import { verifyWebIdentityToken, WebIdentityTokenError } from '../web-identity/verify-token.ts';
 import { IdentityStore, loginKey } from './identity-store.ts';
 
@@ -32,6 +33,11 @@ export interface IdentityPoolOptions {
   /** Identities persist in `<dataDir>/cognito-identity/`. */
   dataDir: string;
   providers: IdentityPoolProvider[];
+  /**
+   * Plain OAuth 2.0 providers (as Facebook and Login with Amazon are to Cognito): their `Logins` value is
+   * an opaque access token, checked by asking the provider.
+   */
+  oauth2Providers?: TrustedOAuth2Provider[];
   allowUnauthenticated: boolean;
   authenticatedRole: IdentityPoolRole;
   unauthenticatedRole: IdentityPoolRole;
@@ -74,18 +80,23 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
     const keys: string[] = [];
     for (const [providerKey, token] of Object.entries(logins)) {
       const provider = options.providers.find((candidate) => candidate.loginsKey === providerKey);
-      if (!provider) {
+      const oauth2 = options.oauth2Providers?.find((candidate) => candidate.loginsKey === providerKey);
+      if (!provider && !oauth2) {
         throw new CognitoError(
           'NotAuthorizedException',
           'Invalid login token. Token is not from a supported provider of this identity pool.',
         );
       }
       try {
-        const identity = await verifyWebIdentityToken(token, {
-          trustedIssuers: [{ issuer: provider.issuer, audiences: provider.audiences }],
-          ...(options.now ? { now: options.now() } : {}),
-        });
-        keys.push(loginKey(providerKey, identity.subject));
+        const subject = provider
+          ? (
+              await verifyWebIdentityToken(token, {
+                trustedIssuers: [{ issuer: provider.issuer, audiences: provider.audiences }],
+                ...(options.now ? { now: options.now() } : {}),
+              })
+            ).subject
+          : (await verifyOAuth2AccessToken(token, oauth2 as TrustedOAuth2Provider)).userId;
+        keys.push(loginKey(providerKey, subject));
       } catch (error) {
         if (!(error instanceof WebIdentityTokenError)) throw error;
         if (error.code === 'IDPCommunicationError')

@@ -10,6 +10,11 @@ import { type PolicyDocument, substitutePolicyVariables } from '../../src/data/a
 import { LOCAL_ACCOUNT_ID } from '../roles.ts';
 import type { SessionStore } from '../sessions.ts';
 import {
+  oauth2IdentityVariables,
+  type TrustedOAuth2Provider,
+  verifyOAuth2AccessToken,
+} from '../web-identity/verify-access-token.ts';
+import {
   type TrustedIssuer,
   type VerifiedIdentity,
   verifyWebIdentityToken,
@@ -22,6 +27,8 @@ export interface StsRole {
   policy: PolicyDocument;
   /** The role's trust policy, reduced to what matters here: whose tokens may assume it. */
   trustedIssuers: TrustedIssuer[];
+  /** OAuth 2.0 providers (named by `ProviderId`) whose access tokens may assume it. */
+  trustedOAuth2Providers?: TrustedOAuth2Provider[];
   maxSessionDurationSeconds: number;
 }
 
@@ -98,17 +105,32 @@ async function assumeRoleWithWebIdentity(
     // intersection of two is not a policy, so refuse rather than silently grant the role's full power.
     throw validationError('Session policies (Policy, PolicyArns) are not supported by the local STS.');
   }
-  if (params.has('ProviderId')) {
-    throw validationError(
-      'ProviderId is only for OAuth 2.0 access tokens; OpenID Connect ID tokens name their issuer.',
-    );
-  }
-
   const role = deps.roles.find((candidate) => candidate.arn === roleArn);
   if (!role)
     throw new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
 
   const durationSeconds = duration(params, role, deps);
+  const providerId = params.get('ProviderId');
+  if (providerId !== null) {
+    // An OAuth 2.0 access token is opaque: ProviderId says whom to ask about it.
+    const provider = role.trustedOAuth2Providers?.find((candidate) => candidate.loginsKey === providerId);
+    if (!provider) {
+      throw new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+    }
+    const identity = await verifyOAuth2AccessToken(token, provider);
+    const variables = oauth2IdentityVariables(identity);
+    const session = deps.sessions.issue({
+      roleArn: role.arn,
+      policy: substitutePolicyVariables(role.policy, variables),
+      variables,
+      durationSeconds,
+    });
+    return credentialsResponse(role, sessionName, session, requestId, {
+      subject: identity.userId,
+      audience: identity.audience,
+      provider: providerId,
+    });
+  }
   const identity = await verifyWebIdentityToken(token, {
     trustedIssuers: role.trustedIssuers,
     ...(deps.now ? { now: deps.now() } : {}),
@@ -121,6 +143,21 @@ async function assumeRoleWithWebIdentity(
     variables,
     durationSeconds,
   });
+  const accountId = role.arn.split(':')[4] || LOCAL_ACCOUNT_ID;
+  return credentialsResponse(role, sessionName, session, requestId, {
+    subject: identity.subject,
+    audience: identity.authorizedParty ?? identity.audience,
+    provider: `arn:aws:iam::${accountId}:oidc-provider/${identity.providerName}`,
+  });
+}
+
+function credentialsResponse(
+  role: StsRole,
+  sessionName: string,
+  session: ReturnType<SessionStore['issue']>,
+  requestId: string,
+  who: { subject: string; audience: string; provider: string },
+): string {
   const roleName = role.arn.split('/').pop() ?? role.arn;
   const accountId = role.arn.split(':')[4] || LOCAL_ACCOUNT_ID;
   return element(
@@ -134,14 +171,14 @@ async function assumeRoleWithWebIdentity(
           leaf('SessionToken', session.sessionToken ?? '') +
           leaf('Expiration', isoSeconds(session.expiration ?? new Date())),
       ) +
-        leaf('SubjectFromWebIdentityToken', identity.subject) +
+        leaf('SubjectFromWebIdentityToken', who.subject) +
         element(
           'AssumedRoleUser',
           leaf('Arn', `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`) +
             leaf('AssumedRoleId', `${roleIdOf(role.arn)}:${sessionName}`),
         ) +
-        leaf('Audience', identity.authorizedParty ?? identity.audience) +
-        leaf('Provider', `arn:aws:iam::${accountId}:oidc-provider/${identity.providerName}`),
+        leaf('Audience', who.audience) +
+        leaf('Provider', who.provider),
     ) + element('ResponseMetadata', leaf('RequestId', requestId)),
     XMLNS,
   );

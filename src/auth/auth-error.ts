@@ -5,7 +5,7 @@
 export type AuthErrorCode =
   /** The provider id is not in config.json. */
   | 'unknown-provider'
-  /** The provider speaks plain OAuth 2.0 (Facebook, Login with Amazon), not OpenID Connect. */
+  /** The provider's config cannot be used (bad URLs, http off this machine, OAuth 2.0 endpoints missing). */
   | 'provider-unsupported'
   /** The provider's discovery document or token endpoint could not be reached. */
   | 'provider-unreachable'

@@ -282,7 +282,7 @@ describe('OidcClient with the local provider', () => {
     });
   });
 
-  it('refuses providers that are not OpenID providers, and unknown ones', async () => {
+  it('sends OAuth 2.0 providers to their own authorization endpoint, and refuses unknown ones', async () => {
     const registry = new ProviderRegistry([
       {
         id: 'amazon',
@@ -292,12 +292,17 @@ describe('OidcClient with the local provider', () => {
         loginsKey: 'www.amazon.com',
       },
     ]);
+    const navigated: URL[] = [];
     const client = new OidcClient({
       registry,
       store: new TokenStore(new MapStorage()),
       window: new FakeWindow(`${APP_ORIGIN}/`) as unknown as Window,
+      navigate: (url) => navigated.push(url),
     });
-    await expect(client.beginLogin('amazon')).rejects.toMatchObject({ code: 'provider-unsupported' });
+    await expect(client.beginLogin('amazon')).resolves.toBeNull();
+    expect(`${navigated[0]?.origin}${navigated[0]?.pathname}`).toBe('https://www.amazon.com/ap/oa');
+    expect(navigated[0]?.searchParams.get('response_type')).toBe('code');
+    expect(navigated[0]?.searchParams.get('code_challenge_method')).toBe('S256');
     await expect(client.beginLogin('nope')).rejects.toMatchObject({ code: 'unknown-provider' });
   });
 });

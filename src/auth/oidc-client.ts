@@ -9,6 +9,20 @@
  */
 import * as oauth from 'oauth4webapi';
 import { AuthError } from './auth-error.ts';
+import {
+  buildOAuth2AuthorizationUrl,
+  callbackState,
+  codeGrantRequest,
+  isOAuth2Provider,
+  type OAuth2Provider,
+  type OAuth2TokenResponse,
+  parseOAuth2AuthorizationResponse,
+  processProfileResponse,
+  processTokenResponse,
+  profileRequest,
+  refreshGrantRequest,
+  toOAuth2StoredTokens,
+} from './oauth2-client.ts';
 import { buildAuthorizationUrl, createAuthorizationSecrets } from './pkce.ts';
 import type { AuthProvider, ProviderRegistry } from './providers.ts';
 import { clearAuthResponseFromAddressBar, type StoredTokens, TokenStore } from './token-store.ts';
@@ -20,7 +34,10 @@ export interface SignedInUser {
   name: string;
   email?: string;
   providerId: string;
-  /** The current ID token: what Cognito `Logins` and STS take. */
+  /**
+   * The token Cognito `Logins` and STS take: the ID token, or for an OAuth 2.0 provider (Facebook, Login
+   * with Amazon) the access token.
+   */
   idToken: string;
   /** Epoch ms when `idToken` expires. */
   expiresAt: number;
@@ -133,11 +150,8 @@ export class OidcClient extends EventTarget {
    */
   async beginLogin(providerId: string, options: BeginLoginOptions = {}): Promise<SignedInUser | null> {
     const provider = this.#registry.get(providerId);
-    if (provider.protocol !== 'oidc') {
-      throw new AuthError(
-        'provider-unsupported',
-        `${provider.label} sign-in needs its own SDK; this app signs in with OpenID Connect providers only.`,
-      );
+    if (provider.protocol === 'oauth2' && !isOAuth2Provider(provider)) {
+      throw new AuthError('provider-unsupported', `${provider.label} has no OAuth 2.0 endpoints configured.`);
     }
     const popup = options.popup ? this.#window.open('about:blank', POPUP_WINDOW_NAME, POPUP_FEATURES) : null;
     if (options.popup && !popup) {
@@ -147,7 +161,7 @@ export class OidcClient extends EventTarget {
       );
     }
     try {
-      const as = await this.#discover(provider);
+      const as = isOAuth2Provider(provider) ? undefined : await this.#discover(provider);
       const secrets = await createAuthorizationSecrets();
       const redirectUri = `${this.#origin}${popup ? POPUP_CALLBACK_PATH : CALLBACK_PATH}`;
       const { pathname, search } = this.#window.location;
@@ -160,7 +174,9 @@ export class OidcClient extends EventTarget {
         returnTo: options.returnTo ?? `${pathname}${search}`,
         createdAt: this.#now(),
       });
-      const url = buildAuthorizationUrl(as, provider, redirectUri, secrets);
+      const url = as
+        ? buildAuthorizationUrl(as, provider, redirectUri, secrets)
+        : buildOAuth2AuthorizationUrl(provider as OAuth2Provider, redirectUri, secrets);
       if (!popup) {
         this.#navigate(url);
         return null;
@@ -222,6 +238,8 @@ export class OidcClient extends EventTarget {
     this.#setTokens(null, 'signed-out');
     if (!tokens || !this.#registry.has(tokens.providerId)) return;
     const provider = this.#registry.get(tokens.providerId);
+    // Facebook and Login with Amazon have no logout a static app can call; the tab forgets the token.
+    if (provider.protocol === 'oauth2') return;
     let as: oauth.AuthorizationServer;
     try {
       as = await this.#discover(provider);
@@ -267,7 +285,7 @@ export class OidcClient extends EventTarget {
   }
 
   async #complete(url: URL): Promise<{ user: SignedInUser; returnTo: string }> {
-    const state = url.searchParams.get('state');
+    const state = callbackState(url);
     const pending = state ? this.#store.takePending(state) : null;
     if (!pending) {
       throw new AuthError(
@@ -276,6 +294,7 @@ export class OidcClient extends EventTarget {
       );
     }
     const provider = this.#registry.get(pending.providerId);
+    if (isOAuth2Provider(provider)) return this.#completeOAuth2(provider, url, pending);
     const as = await this.#discover(provider);
     const client: oauth.Client = { client_id: provider.clientId };
     const params = oauth.validateAuthResponse(as, client, url, pending.state);
@@ -300,6 +319,41 @@ export class OidcClient extends EventTarget {
     return { user: toUser(tokens), returnTo: safeReturnPath(pending.returnTo) };
   }
 
+  /** The code (exchanged with the PKCE verifier) or the implicit token, then who the user is. */
+  async #completeOAuth2(
+    provider: AuthProvider & OAuth2Provider,
+    url: URL,
+    pending: { state: string; codeVerifier: string; redirectUri: string; returnTo: string },
+  ): Promise<{ user: SignedInUser; returnTo: string }> {
+    const response = parseOAuth2AuthorizationResponse(url, pending.state);
+    const token: OAuth2TokenResponse =
+      response.kind === 'code'
+        ? await processTokenResponse(
+            await codeGrantRequest(
+              provider,
+              response.code,
+              pending.redirectUri,
+              pending.codeVerifier,
+              this.#fetch,
+            ),
+          ).catch((error: unknown) => {
+            // A refused code is a failed sign-in, not an ended session.
+            throw error instanceof AuthError && error.code === 'session-expired'
+              ? new AuthError('sign-in-failed', 'The provider refused the sign-in.', { cause: error })
+              : error;
+          })
+        : {
+            accessToken: response.accessToken,
+            ...(response.expiresInSeconds ? { expiresInSeconds: response.expiresInSeconds } : {}),
+          };
+    const claims = await processProfileResponse(
+      await profileRequest(provider, token.accessToken, this.#fetch),
+    );
+    const tokens = toOAuth2StoredTokens(provider.id, token, claims, this.#now());
+    this.#setTokens(tokens, 'signed-in');
+    return { user: toUser(tokens), returnTo: safeReturnPath(pending.returnTo) };
+  }
+
   async #refresh(): Promise<SignedInUser> {
     const tokens = this.#tokens;
     if (!tokens) throw new AuthError('session-expired', 'You are not signed in.');
@@ -309,6 +363,7 @@ export class OidcClient extends EventTarget {
       throw new AuthError('session-expired', 'Your sign-in has expired. Sign in again.');
     }
     const provider = this.#registry.get(tokens.providerId);
+    if (isOAuth2Provider(provider)) return this.#refreshOAuth2(provider, tokens, tokens.refreshToken);
     const client: oauth.Client = { client_id: provider.clientId };
     let result: oauth.TokenEndpointResponse;
     try {
@@ -342,6 +397,29 @@ export class OidcClient extends EventTarget {
       this.#setTokens(null, 'expired');
       throw new AuthError('session-expired', 'Your sign-in has expired. Sign in again.');
     }
+    this.#setTokens(renewed, 'renewed');
+    return toUser(renewed);
+  }
+
+  async #refreshOAuth2(
+    provider: OAuth2Provider,
+    tokens: StoredTokens,
+    refreshToken: string,
+  ): Promise<SignedInUser> {
+    let token: OAuth2TokenResponse;
+    try {
+      token = await processTokenResponse(await refreshGrantRequest(provider, refreshToken, this.#fetch));
+    } catch (error) {
+      if (error instanceof AuthError && error.code === 'session-expired') this.#setTokens(null, 'expired');
+      throw toAuthError(error, 'provider-unreachable');
+    }
+    // The same user: an access token from a refresh grant belongs to the refresh token's user.
+    const renewed = toOAuth2StoredTokens(
+      provider.id,
+      { ...token, refreshToken: token.refreshToken ?? refreshToken },
+      tokens.claims,
+      this.#now(),
+    );
     this.#setTokens(renewed, 'renewed');
     return toUser(renewed);
   }
@@ -415,7 +493,7 @@ export class OidcClient extends EventTarget {
       const accept = (data: unknown) => {
         if (!isPopupMessage(data)) return;
         const url = new URL(data.url);
-        if (url.origin !== origin || url.searchParams.get('state') !== state) return;
+        if (url.origin !== origin || callbackState(url) !== state) return;
         finish({ url });
       };
       const onWindowMessage = (event: MessageEvent) => {

@@ -17,6 +17,9 @@ export interface StoredClaims {
 
 export interface StoredTokens {
   providerId: string;
+  /** Absent for OpenID Connect; `oauth2` when `idToken` holds the OAuth access token AWS takes instead. */
+  protocol?: 'oauth2';
+  /** The token AWS takes: the ID token, or for an `oauth2` provider its access token. */
   idToken: string;
   /** Epoch ms when the ID token expires (its `exp`). */
   expiresAt: number;

@@ -197,6 +197,7 @@ export class AwsSession extends EventTarget {
       sub: user.sub,
       loginsKey: provider.loginsKey,
       ...(provider.roleArn ? { roleArn: provider.roleArn } : {}),
+      ...(provider.protocol === 'oauth2' ? { providerId: provider.loginsKey } : {}),
       idToken: () => this.#oidc.freshIdToken(),
     };
   }

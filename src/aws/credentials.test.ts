@@ -227,6 +227,32 @@ describe('signed-in credentials', () => {
     expect(handler.requests[0]?.headers.authorization).toBeUndefined();
   });
 
+  it('sts: names the OAuth 2.0 provider with ProviderId when the token is its access token', async () => {
+    const expiration = new Date(Date.now() + 3600_000).toISOString();
+    const handler = new CannedHttpHandler([
+      {
+        status: 200,
+        headers: { 'content-type': 'text/xml' },
+        body: `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials><AccessKeyId>ASIAAMZN</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${expiration}</Expiration></Credentials>
+  </AssumeRoleWithWebIdentityResult>
+</AssumeRoleWithWebIdentityResponse>`,
+      },
+    ]);
+    const identity = createIdentityCredentials({
+      config: stsConfig,
+      principal: { ...user(['Atza|access-token']), sub: 'amzn1.account.X', providerId: 'www.amazon.com' },
+      requestHandler: handler,
+    });
+    expect((await identity.credentials.get()).accessKeyId).toBe('ASIAAMZN');
+    const form = new URLSearchParams(CannedHttpHandler.bodyOf(handler.requests[0]!));
+    expect(Object.fromEntries(form)).toMatchObject({
+      WebIdentityToken: 'Atza|access-token',
+      ProviderId: 'www.amazon.com',
+    });
+  });
+
   it('makes STS session names from any sub', () => {
     expect(roleSessionName('google|1234 5678')).toBe('inkwell-google-1234-5678');
     expect(roleSessionName('x'.repeat(100))).toHaveLength(64);

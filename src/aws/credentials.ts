@@ -8,6 +8,9 @@
  *   provider's role; IAM sees the token's `sub`. Guests still use the pool's unauthenticated identity
  *   when config names a pool.
  *
+ * For OAuth 2.0 providers (Facebook, Login with Amazon) the token is the access token: Cognito takes it
+ * under their `Logins` key, STS with `ProviderId` naming the provider, and AWS checks it with the provider.
+ *
  * `identityId` is the id IAM policies key on, so the app uses it as the author id in DynamoDB keys.
  */
 import { CognitoIdentityClient, type CognitoIdentityClientConfig } from '@aws-sdk/client-cognito-identity';
@@ -52,7 +55,12 @@ export type AwsPrincipal =
       loginsKey: string;
       /** The role to assume in `sts` mode. */
       roleArn?: string;
-      /** A currently valid ID token, renewed by the auth layer when needed. */
+      /**
+       * STS `ProviderId` (`graph.facebook.com`, `www.amazon.com`): set exactly when the token is an OAuth
+       * 2.0 access token, which, unlike an ID token, does not name its issuer.
+       */
+      providerId?: string;
+      /** A currently valid ID token (or OAuth 2.0 access token), renewed by the auth layer when needed. */
       idToken: () => Promise<string>;
     };
 
@@ -114,7 +122,7 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
   };
 
   if (principal.kind === 'user' && config.identity.mode === 'sts') {
-    const { roleArn, sub } = principal;
+    const { roleArn, sub, providerId } = principal;
     if (!roleArn) {
       source = () =>
         Promise.reject(
@@ -136,6 +144,7 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
           roleArn,
           roleSessionName: roleSessionName(sub),
           webIdentityToken: await principal.idToken(),
+          ...(providerId ? { providerId } : {}),
           roleAssumerWithWebIdentity: async (params) => {
             const { Credentials: keys } = await stsClient.send(
               new stsSdk.AssumeRoleWithWebIdentityCommand(params),

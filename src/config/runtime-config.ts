@@ -17,6 +17,17 @@ export interface OidcProviderConfig {
   loginsKey: string;
   /** With STS: the role to assume with this provider's token. */
   roleArn?: string;
+  /**
+   * `oauth2` for providers that are not OpenID providers on the web (Facebook, Login with Amazon):
+   * their access token goes to AWS. Default: what providers.ts knows of `loginsKey`, else `oidc`.
+   */
+  protocol?: 'oidc' | 'oauth2';
+  /** OAuth 2.0 only (there is no discovery): where the user is sent to sign in. */
+  authorizationEndpoint?: string;
+  /** OAuth 2.0 only: the token endpoint; with it the code flow with PKCE is used, without it the implicit flow. */
+  tokenEndpoint?: string;
+  /** OAuth 2.0 only: the endpoint that tells who the access token's user is (id, name, email). */
+  profileEndpoint?: string;
 }
 
 export type IdentityConfig =
