@@ -62,16 +62,20 @@ test('signing in in a popup keeps the page and hands the result back to it', asy
 
 test('signing out returns to guest and ends the provider session', async ({ page, stack }) => {
   await page.goto(stack.appUrl);
-  const login = page.locator('ink-login');
+  const login = page.getByRole('banner').locator('ink-login');
   await login.getByRole('button', { name: 'Sign in' }).click();
   await login.getByRole('menuitem', { name: /Local/ }).click();
   await page.getByRole('button', { name: 'Sign in as Carol Chen' }).click();
   await expect(login.getByText('Carol Chen')).toBeVisible();
 
   // RP-initiated logout: through the provider's end-session endpoint and back to the app's home.
+  // Both navigations are awaited as they happen: the app shows "Sign in" before it leaves for the
+  // provider, so checking the page in between would race the navigation.
+  const leftForProvider = page.waitForURL((url) => url.href.startsWith(stack.oidcIssuer));
   await login.getByRole('button', { name: 'Sign out' }).click();
+  await leftForProvider;
+  await page.waitForURL(`${stack.appUrl}/`);
   await expect(login.getByRole('button', { name: 'Sign in' })).toBeVisible();
-  await expect(page).toHaveURL(`${stack.appUrl}/`);
   expect(await page.evaluate(() => sessionStorage.getItem('ink.auth.tokens'))).toBeNull();
 
   // The provider forgot the session too: signing in again asks who you are.

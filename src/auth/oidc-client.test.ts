@@ -3,6 +3,7 @@
  * browser's part is a fake window, the provider's login page is submitted over HTTP with cookies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningOAuth2Provider, startOAuth2Provider } from '../../local-aws/oauth2/provider.ts';
 import { CookieBrowser } from '../../local-aws/oidc/headless-login.ts';
 import { startTestProvider, TEST_REDIRECT_URI, type TestProvider } from '../../local-aws/oidc/testing.ts';
 import { AuthError } from './auth-error.ts';
@@ -304,6 +305,97 @@ describe('OidcClient with the local provider', () => {
     expect(navigated[0]?.searchParams.get('response_type')).toBe('code');
     expect(navigated[0]?.searchParams.get('code_challenge_method')).toBe('S256');
     await expect(client.beginLogin('nope')).rejects.toMatchObject({ code: 'unknown-provider' });
+  });
+});
+
+describe('OidcClient with a plain OAuth 2.0 provider', () => {
+  let fake: RunningOAuth2Provider;
+  beforeAll(async () => {
+    fake = await startOAuth2Provider({
+      port: 0,
+      clients: [{ clientId: 'oauth2-web', redirectUris: [TEST_REDIRECT_URI] }],
+      allowedOrigins: [APP_ORIGIN],
+    });
+  });
+  afterAll(() => fake?.close());
+
+  function oauth2Setup(grant: 'code' | 'implicit') {
+    const win = new FakeWindow(`${APP_ORIGIN}/`);
+    const storage = new MapStorage();
+    const navigations: URL[] = [];
+    const registry = new ProviderRegistry([
+      {
+        id: 'oauth2',
+        label: 'OAuth 2.0',
+        issuer: fake.url,
+        clientId: 'oauth2-web',
+        loginsKey: 'oauth2.local',
+        protocol: 'oauth2',
+        authorizationEndpoint: fake.authorizationEndpoint,
+        ...(grant === 'code' ? { tokenEndpoint: fake.tokenEndpoint } : {}),
+        profileEndpoint: fake.profileEndpoint,
+      },
+    ]);
+    const client = new OidcClient({
+      registry,
+      store: new TokenStore(storage),
+      window: win as unknown as Window,
+      navigate: (url) => navigations.push(url),
+      log: () => {},
+    });
+    return { client, win, storage, navigations };
+  }
+
+  async function continueAs(authorizationUrl: URL, userId: string): Promise<URL> {
+    const form = new URLSearchParams(authorizationUrl.searchParams);
+    form.set('account', userId);
+    const answer = await fetch(fake.authorizationEndpoint, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    return new URL(answer.headers.get('location') ?? '');
+  }
+
+  it('code + PKCE: the access token is the token for AWS, refresh renews it, sign-out forgets it', async () => {
+    const { client, win, storage, navigations } = oauth2Setup('code');
+    await client.beginLogin('oauth2');
+    const callback = await continueAs(navigations[0]!, 'oauth2.account.dora');
+    win.arrive(callback.href);
+    await expect(client.handleCallback()).resolves.toMatchObject({ kind: 'signed-in', returnTo: '/' });
+    expect(client.user).toMatchObject({
+      sub: 'oauth2.account.dora',
+      name: 'Dora Diaz',
+      providerId: 'oauth2',
+    });
+    const token = client.user!.idToken;
+    expect(token).toMatch(/^Atza\|/);
+    expect(await client.freshIdToken(0)).toBe(token);
+
+    const renewed = await client.refresh();
+    expect(renewed.idToken).not.toBe(token);
+    expect(renewed.sub).toBe('oauth2.account.dora');
+
+    await client.signOut();
+    expect(client.user).toBeNull();
+    expect(storage.getItem('ink.auth.tokens')).toBeNull();
+    expect(navigations).toHaveLength(1); // no provider logout page to visit
+    client.dispose();
+  });
+
+  it('implicit: reads the token from the fragment, clears it, and ends with the token', async () => {
+    const { client, win, navigations } = oauth2Setup('implicit');
+    await client.beginLogin('oauth2');
+    expect(navigations[0]!.searchParams.get('response_type')).toBe('token');
+    const callback = await continueAs(navigations[0]!, 'oauth2.account.evan');
+    expect(callback.hash).toContain('access_token=');
+    win.arrive(callback.href);
+    await client.handleCallback();
+    expect(win.replaced).toEqual(['/auth/callback']);
+    expect(client.user).toMatchObject({ name: 'Evan Ellis' });
+    // No refresh token: the session lasts as long as the access token, then the user signs in again.
+    await expect(client.refresh()).resolves.toMatchObject({ name: 'Evan Ellis' });
+    client.dispose();
   });
 });
 
