@@ -1,4 +1,5 @@
 import { seedDemoContent } from '../scripts/lib/seed-demo.ts';
+import { editor } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { type RunningStack, startStackProcess } from './support/local-stack-process.ts';
 import { signIn } from './support/sign-in.ts';
@@ -52,6 +53,11 @@ test('a signed-in session keeps working for minutes across credential and token 
     await page.locator('ink-post-card').first().getByRole('link').first().click();
     await expect(page.locator('article h1')).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
+    // And a write: a new draft, saved to DynamoDB by the editor's autosave with the same keys.
+    await page.getByRole('link', { name: 'Write', exact: true }).click();
+    const ed = editor(page);
+    await ed.title.fill(`Long session note ${actions + 1}`);
+    await expect(ed.status).toHaveText('Saved · draft', { timeout: 20_000 });
     actions++;
     await page.waitForTimeout(10_000);
   }
@@ -71,6 +77,11 @@ test('a signed-in session keeps working for minutes across credential and token 
   expect(
     calls.filter((call) => call.operation === 'Query' || call.operation === 'GetItem').length,
   ).toBeGreaterThan(actions);
+  // Every draft was written (created, then saved) with whichever keys were current at the time.
+  const writes = calls.filter((call) =>
+    ['PutItem', 'UpdateItem', 'TransactWriteItems'].includes(call.operation),
+  );
+  expect(writes.length).toBeGreaterThanOrEqual(actions);
   expect(errors).toEqual([]);
   await expect(page.getByRole('banner').locator('ink-login').getByText('Alice Archer')).toBeVisible();
 });

@@ -17,7 +17,7 @@ import {
   publishPost,
   saveDraft,
 } from '../src/data/posts.ts';
-import { cardTitles, editor, newSignedInPage, type TemporaryCredentials } from './helpers/inkwell.ts';
+import { cardTitles, editor, newSignedInPage, type TemporaryCredentials } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });

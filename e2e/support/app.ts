@@ -3,8 +3,8 @@
  * page, write in the editor, read lists of cards.
  */
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { expect } from '../support/fixtures.ts';
-import { signIn as signInThroughProvider } from '../support/sign-in.ts';
+import { expect } from './fixtures.ts';
+import { signIn as signInThroughProvider } from './sign-in.ts';
 
 export type DemoUser = 'Alice Archer' | 'Bob Baker';
 
