@@ -21,6 +21,7 @@ import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { startLocalStack } from '../local-aws/stack.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import { type FeedPage, listFeed } from '../src/data/feed.ts';
+import { PARTITION_PREFIX, POST_SORT_PREFIX } from '../src/data/model.ts';
 import { itemSize } from '../src/data/post-rules.ts';
 import { listAuthorPosts, listTag, type PostStore } from '../src/data/posts.ts';
 import { measureEmbed } from './lib/bench-embed.ts';
@@ -211,7 +212,11 @@ async function measureCapacity() {
           TableName: stack.tableName,
           FilterExpression: '#type = :post AND begins_with(#pk, :public) AND begins_with(#sk, :postKey)',
           ExpressionAttributeNames: { '#type': 'type', '#pk': 'PK', '#sk': 'SK' },
-          ExpressionAttributeValues: { ':post': 'post', ':public': 'U#', ':postKey': 'P#' },
+          ExpressionAttributeValues: {
+            ':post': 'post',
+            ':public': PARTITION_PREFIX.public,
+            ':postKey': POST_SORT_PREFIX,
+          },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );

@@ -8,6 +8,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { keys } from '../../src/data/model.ts';
 import { draftItem, type Post, publishedItem, tagItems } from '../../src/data/post-items.ts';
 import { BATCH_WRITE_LIMIT, batchPut, type Item } from './batch-write.ts';
 import { settleAll } from './concurrency.ts';
@@ -130,8 +131,7 @@ export function loadPostItems(
   }
   if (index < options.authors) {
     items.push({
-      PK: `U#${authorId}`,
-      SK: 'PROFILE',
+      ...keys.profile(authorId),
       type: 'profile',
       name: post.authorName,
       bio: 'Load test author',

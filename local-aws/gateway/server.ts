@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import type { PolicyDocument } from '../../src/data/access-policy.ts';
 import type { Session, SessionStore } from '../sessions.ts';
-import { authorize } from './authorize.ts';
+import { assumedRoleArn, authorize } from './authorize.ts';
 import { decodeAwsChunked } from './aws-chunked.ts';
 import { AwsError, dynamoErrorResponse, s3ErrorResponse } from './aws-errors.ts';
 import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
@@ -105,11 +105,9 @@ function send(res: ServerResponse, response: HandlerResponse, extraHeaders: Reco
   res.end(response.body);
 }
 
+/** Temporary keys act as an assumed-role session; the admin key is a plain IAM user. */
 function principalName(session: Session): string {
-  const roleName = session.roleArn.split('/').pop() ?? 'unknown';
-  return session.sessionToken
-    ? `arn:aws:sts::${session.roleArn.split(':')[4]}:assumed-role/${roleName}/${session.accessKeyId}`
-    : session.roleArn;
+  return session.sessionToken ? assumedRoleArn(session.roleArn, session.accessKeyId) : session.roleArn;
 }
 
 async function handle(options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -304,10 +302,6 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
   const upstream = await forward(options.s3Url, { ...request, rawUrl: url, body }, headers);
   if (request.method !== 'OPTIONS') {
     log({ operation, principal, status: upstream.status, decision: 'allowed' });
-  } else if (upstream.status === 200 && origin) {
-    // s3rver answers an allowed preflight with `*`; S3 echoes the matched origin, so the gateway does too.
-    upstream.headers['access-control-allow-origin'] = origin;
-    upstream.headers['access-control-max-age'] ??= '600';
   }
   send(res, upstream);
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
-import { type KoaMiddleware, multipartExtras } from './multipart-extras.ts';
+import { multipartExtras } from './multipart-extras.ts';
+import { preflightOrigin } from './preflight-origin.ts';
 
 export interface S3Server {
   port: number;
@@ -23,10 +24,10 @@ export async function startS3Server(options: { port: number; dataDir: string }):
   });
   // Outermost, ahead of s3rver's own middleware: Koa composes the list when the server starts listening.
   const koa = server as unknown as {
-    middleware: KoaMiddleware[];
+    middleware: unknown[];
     store: Parameters<typeof multipartExtras>[0];
   };
-  koa.middleware.unshift(multipartExtras(koa.store));
+  koa.middleware.unshift(preflightOrigin(), multipartExtras(koa.store));
   await server.run();
   return { port: options.port, stop: () => server.close() };
 }

@@ -1,15 +1,14 @@
-import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { batchPutAll } from '../../infra/ops/batch-write.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
-import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
 import { LOCAL_REGION } from '../../local-aws/roles.ts';
-import { LOCAL_CLI_REDIRECT_URI } from '../../local-aws/stack.ts';
 import { createAwsClients } from '../../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../../src/config/runtime-config.ts';
 import { PUBLIC_ASSET_PREFIX } from '../../src/data/access-policy.ts';
 import { keys } from '../../src/data/model.ts';
 import { draftItem, type Post, publishedItem, tagItems } from '../../src/data/post-items.ts';
+import { signInFromNode } from './node-sign-in.ts';
 
 export const DEMO_AUTHORS = [
   { username: 'alice', name: 'Alice Archer' },
@@ -25,32 +24,6 @@ const TOPICS = [
   { tag: 'cooking', title: 'Bread, slowly', image: '#c62828' },
   { tag: 'security', title: 'Least privilege without a server', image: '#37474f' },
 ];
-
-/**
- * The user id IAM sees for a demo account: the Cognito identity id (obtained through the real
- * authorization-code flow and GetId), or the OpenID `sub` when the stack runs in STS mode.
- */
-export async function demoIdentityId(config: RuntimeConfig, username: string): Promise<string> {
-  const provider = config.providers[0];
-  if (!provider) throw new Error('config has no identity provider');
-  if (config.identity.mode === 'sts') return username;
-  const tokens = await obtainTokens({
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    redirectUri: LOCAL_CLI_REDIRECT_URI,
-    username,
-  });
-  const cognito = new CognitoIdentityClient({ region: config.region, endpoint: config.endpoint });
-  const { IdentityId } = await cognito.send(
-    new GetIdCommand({
-      IdentityPoolId: config.identity.identityPoolId,
-      Logins: { [provider.loginsKey]: tokens.idToken },
-    }),
-  );
-  cognito.destroy();
-  if (!IdentityId) throw new Error(`no identity id for ${username}`);
-  return IdentityId;
-}
 
 function coverSvg(color: string, label: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="500" viewBox="0 0 1200 500">
@@ -105,7 +78,10 @@ export async function seedDemoContent(options: SeedOptions): Promise<{ posts: nu
   const items: Record<string, unknown>[] = [];
   let count = 0;
   for (const [authorIndex, author] of DEMO_AUTHORS.entries()) {
-    const authorId = await demoIdentityId(config, author.username);
+    // The id IAM will see when this author signs in: obtained the way the app obtains it.
+    const signedIn = await signInFromNode(config, author.username);
+    const authorId = signedIn.id;
+    signedIn.clients.destroy();
     authorIds.push(authorId);
     for (let i = 0; i < perAuthor; i++) {
       const topic = TOPICS[(authorIndex + i) % TOPICS.length]!;
@@ -149,17 +125,12 @@ export async function seedDemoContent(options: SeedOptions): Promise<{ posts: nu
     items.push({ ...keys.authorStats(authorId), posts: perAuthor });
     log(`author ${author.name} (${author.username}) = ${authorId}: ${perAuthor} posts`);
   }
-  for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-      [config.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-    };
-    // BatchWrite may leave items unprocessed under load: retry just those, with backoff.
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      const result = await admin.documents.send(new BatchWriteCommand({ RequestItems: request }));
-      request = result.UnprocessedItems as typeof request;
-      if (request && Object.keys(request).length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
+  await batchPutAll(
+    admin.dynamodb,
+    config.tableName,
+    items.map((item) => marshall(item, { removeUndefinedValues: true })),
+  );
+
   admin.destroy();
   return { posts: count, authors: authorIds };
 }

@@ -1,6 +1,6 @@
 import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { awsSessionContext } from '../../app/contexts.ts';
 import { describeError } from '../../app/errors.ts';
 import { links } from '../../app/routes.ts';
@@ -8,25 +8,12 @@ import type { AwsSession } from '../../aws/aws-session.ts';
 import { authorFeedKey, getAuthorPostCount, listAuthorPosts, postStoreFor } from '../../data/posts.ts';
 import { setPageMeta } from '../page-meta.ts';
 import '../../components/ink-post-list/ink-post-list.ts';
+import { pageStyles } from '../page.styles.ts';
 
 /** One author's published posts, newest first, paged by a cursor in the URL; with their Atom feed. */
 export class InkAuthorPage extends LitElement {
   static override properties = { authorId: {}, cursor: {} };
-  static override styles = css`
-    h1 {
-      font-family: var(--ink-font-serif);
-      margin-bottom: 0.25rem;
-    }
-    .meta {
-      color: var(--ink-color-muted);
-    }
-    .tags a {
-      margin-right: 0.5rem;
-    }
-    .error {
-      color: var(--ink-color-danger);
-    }
-  `;
+  static override styles = pageStyles;
 
   declare authorId: string;
   declare cursor: string | undefined;

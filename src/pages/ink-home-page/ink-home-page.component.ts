@@ -1,6 +1,6 @@
 import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { css, html, LitElement } from 'lit';
+import { html, LitElement } from 'lit';
 import { awsSessionContext } from '../../app/contexts.ts';
 import { describeError } from '../../app/errors.ts';
 import { links } from '../../app/routes.ts';
@@ -8,18 +8,12 @@ import type { AwsSession } from '../../aws/aws-session.ts';
 import { listFeed } from '../../data/feed.ts';
 import { setPageMeta } from '../page-meta.ts';
 import '../../components/ink-post-list/ink-post-list.ts';
+import { pageStyles } from '../page.styles.ts';
 
 /** The site-wide feed, newest first, a page at a time; the page cursor lives in the URL (?page=). */
 export class InkHomePage extends LitElement {
   static override properties = { cursor: {} };
-  static override styles = css`
-    h1 {
-      font-family: var(--ink-font-serif);
-    }
-    .error {
-      color: var(--ink-color-danger);
-    }
-  `;
+  static override styles = pageStyles;
 
   declare cursor: string | undefined;
   readonly #session = new ContextConsumer(this, { context: awsSessionContext, subscribe: true });

@@ -8,6 +8,7 @@ import { links } from '../../app/routes.ts';
 import type { AwsSession } from '../../aws/aws-session.ts';
 import { getPublishedPost } from '../../data/posts.ts';
 import { proseStyles } from '../../markdown/prose.styles.ts';
+import { pageStyles } from '../page.styles.ts';
 import { setPageMeta } from '../page-meta.ts';
 
 /** One published post, rendered with the same sanitizing renderer the editor previews with. */
@@ -15,21 +16,10 @@ export class InkPostPage extends LitElement {
   static override properties = { authorId: {}, slug: {} };
   static override styles = [
     proseStyles,
+    pageStyles,
     css`
       h1 {
-        font-family: var(--ink-font-serif);
         font-size: 2.2rem;
-        margin-bottom: 0.25rem;
-        overflow-wrap: anywhere;
-      }
-      .meta {
-        color: var(--ink-color-muted);
-      }
-      .tags a {
-        margin-right: 0.5rem;
-      }
-      .error {
-        color: var(--ink-color-danger);
       }
     `,
   ];

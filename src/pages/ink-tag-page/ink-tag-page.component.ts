@@ -8,6 +8,7 @@ import type { AwsSession } from '../../aws/aws-session.ts';
 import { listTag, listTagByAuthor, postStoreFor } from '../../data/posts.ts';
 import { setPageMeta } from '../page-meta.ts';
 import '../../components/ink-post-list/ink-post-list.ts';
+import { pageStyles } from '../page.styles.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -17,10 +18,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export class InkTagPage extends LitElement {
   static override properties = { tag: {}, cursor: {}, author: {}, from: {}, to: {} };
-  static override styles = css`
-    h1 {
-      font-family: var(--ink-font-serif);
-    }
+  static override styles = [
+    pageStyles,
+    css`
     form {
       display: flex;
       flex-wrap: wrap;
@@ -37,10 +37,8 @@ export class InkTagPage extends LitElement {
     button {
       font: inherit;
     }
-    .error {
-      color: var(--ink-color-danger);
-    }
-  `;
+  `,
+  ];
 
   declare tag: string;
   declare cursor: string | undefined;

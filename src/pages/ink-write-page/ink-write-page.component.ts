@@ -19,6 +19,7 @@ import {
   saveDraft,
   unpublishPost,
 } from '../../data/posts.ts';
+import { pageStyles } from '../page.styles.ts';
 import { setPageMeta } from '../page-meta.ts';
 import { DraftController } from './draft-controller.ts';
 
@@ -38,13 +39,11 @@ function goTo(href: string, replace: boolean): void {
  */
 export class InkWritePage extends LitElement {
   static override properties = { slug: {}, listRevision: { state: true } };
-  static override styles = css`
+  static override styles = [
+    pageStyles,
+    css`
     :host {
       display: block;
-    }
-    h1,
-    h2 {
-      font-family: var(--ink-font-serif);
     }
     .mine {
       margin-top: 3rem;
@@ -81,7 +80,8 @@ export class InkWritePage extends LitElement {
     .error {
       color: var(--ink-color-danger);
     }
-  `;
+  `,
+  ];
 
   /** The post being edited; undefined for a new post. */
   declare slug: string | undefined;
