@@ -23,7 +23,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
-import { keys } from '../src/data/model.ts';
+import { keys } from '../src/core/model.ts';
 import { editor, newSignedInPage, type TemporaryCredentials } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 import { noisePng } from './support/images.ts';

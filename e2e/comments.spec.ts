@@ -6,7 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BrowserContext, FrameLocator, Page } from '@playwright/test';
-import { hideMarkerItem } from '../src/data/comment-items.ts';
+import { hideMarkerItem } from '../src/core/comment-items.ts';
+import { keys } from '../src/core/model.ts';
+import { publishedItem } from '../src/core/post-items.ts';
 import {
   formatPostRef,
   getCommentCounts,
@@ -15,8 +17,6 @@ import {
   type PostRef,
   postComment,
 } from '../src/data/comments.ts';
-import { keys } from '../src/data/model.ts';
-import { publishedItem } from '../src/data/post-items.ts';
 import { isResizeMessage } from '../src/embed/protocol.ts';
 import { type NodeUser, signInFromNode, signInMany } from './support/aws-users.ts';
 import { expect, test } from './support/fixtures.ts';

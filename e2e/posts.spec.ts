@@ -7,8 +7,8 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { seedDemoContent } from '../scripts/lib/seed-demo.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
-import { keys } from '../src/data/model.ts';
-import { publishedItem } from '../src/data/post-items.ts';
+import { keys } from '../src/core/model.ts';
+import { publishedItem } from '../src/core/post-items.ts';
 import {
   deletePost,
   getDraft,

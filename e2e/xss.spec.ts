@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { links } from '../src/app/routes.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
-import { type PublishedPost, publishedItem, tagItems } from '../src/data/post-items.ts';
+import { type PublishedPost, publishedItem, tagItems } from '../src/core/post-items.ts';
 import { editor, signIn } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 

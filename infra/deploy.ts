@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
-import { SITE_PREFIX } from '../src/data/access-policy.ts';
+import { SITE_PREFIX } from '../src/core/access-policy.ts';
 import { operatorClients } from './ops/operator-clients.ts';
 import { provision } from './provision.ts';
 import { siteFiles, uploadSite } from './site-upload.ts';

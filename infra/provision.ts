@@ -11,7 +11,7 @@ import {
   PutBucketCorsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { tableDefinition } from '../src/data/model.ts';
+import { tableDefinition } from '../src/core/model.ts';
 
 export interface ProvisionTarget {
   dynamodb: DynamoDBClient;

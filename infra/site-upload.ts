@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
-import { SITE_PREFIX } from '../src/data/access-policy.ts';
+import { SITE_PREFIX } from '../src/core/access-policy.ts';
 import { mapWithConcurrency } from './ops/concurrency.ts';
 
 const CONTENT_TYPES: Record<string, string> = {

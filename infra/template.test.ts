@@ -4,8 +4,8 @@ import {
   COGNITO_PRINCIPAL_VARIABLE,
   readerPolicy,
   writerPolicy,
-} from '../src/data/access-policy.ts';
-import { tableDefinition } from '../src/data/model.ts';
+} from '../src/core/access-policy.ts';
+import { tableDefinition } from '../src/core/model.ts';
 import { bucketCorsRules } from './provision.ts';
 import {
   buildTemplate,

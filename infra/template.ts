@@ -22,8 +22,8 @@ import {
   readerPolicy,
   SITE_PREFIX,
   writerPolicy,
-} from '../src/data/access-policy.ts';
-import { type TableDefinition, tableDefinition } from '../src/data/model.ts';
+} from '../src/core/access-policy.ts';
+import { type TableDefinition, tableDefinition } from '../src/core/model.ts';
 import { bucketCorsRules } from './provision.ts';
 
 export type ProviderKind = 'google' | 'amazon' | 'facebook' | 'oidc';

@@ -4,7 +4,7 @@ import {
   type PolicyDocument,
   readerPolicy,
   writerPolicy,
-} from '../src/data/access-policy.ts';
+} from '../src/core/access-policy.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';

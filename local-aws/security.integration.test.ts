@@ -42,7 +42,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../src/aws/client-factory.ts';
-import { INDEX, keys } from '../src/data/model.ts';
+import { INDEX, keys } from '../src/core/model.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from './admin.ts';
 import { obtainTokens } from './oidc/headless-login.ts';
 import { LOCAL_CLI_REDIRECT_URI, LOCAL_CLIENT_ID, type LocalStack, startLocalStack } from './stack.ts';

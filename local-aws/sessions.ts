@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PolicyDocument } from '../src/data/access-policy.ts';
+import type { PolicyDocument } from '../src/core/access-policy.ts';
 
 /**
  * Temporary credentials handed out by the STS and Cognito Identity stand-ins, and the long-lived admin

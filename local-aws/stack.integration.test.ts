@@ -6,7 +6,7 @@ import { GetBucketCorsCommand, GetObjectCommand, PutObjectCommand } from '@aws-s
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/aws/client-factory.ts';
-import { INDEX } from '../src/data/model.ts';
+import { INDEX } from '../src/core/model.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from './admin.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { provision } from '../infra/provision.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
-import { COGNITO_PRINCIPAL_VARIABLE } from '../src/data/access-policy.ts';
+import { COGNITO_PRINCIPAL_VARIABLE } from '../src/core/access-policy.ts';
 import { LOCAL_ADMIN_CREDENTIALS, registerAdmin } from './admin.ts';
 import { createIdentityPool } from './cognito-identity/identity-pool.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';

@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local-aws/stack.ts';
 import type { AwsClients } from '../../src/aws/client-factory.ts';
-import { tableDefinition } from '../../src/data/model.ts';
+import { tableDefinition } from '../../src/core/model.ts';
 import { batchPutAll, type Item } from './batch-write.ts';
 import { type ExportCheckpoint, exportTable } from './export.ts';
 import { type ImportCheckpoint, importTable, listParts, readPart } from './import.ts';

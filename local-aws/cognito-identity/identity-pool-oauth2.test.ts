@@ -12,7 +12,7 @@ import {
   GetIdCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COGNITO_PRINCIPAL_VARIABLE } from '../../src/data/access-policy.ts';
+import { COGNITO_PRINCIPAL_VARIABLE } from '../../src/core/access-policy.ts';
 import { type RunningOAuth2Provider, startOAuth2Provider } from '../oauth2/provider.ts';
 import { serveHandler } from '../oidc/testing.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localRoles } from '../roles.ts';

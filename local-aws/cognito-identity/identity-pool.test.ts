@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COGNITO_PRINCIPAL_VARIABLE } from '../../src/data/access-policy.ts';
+import { COGNITO_PRINCIPAL_VARIABLE } from '../../src/core/access-policy.ts';
 import {
   decodeClaims,
   serveHandler,

@@ -8,7 +8,7 @@
  * @see https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetCredentialsForIdentity.html
  */
 import { randomUUID } from 'node:crypto';
-import { type PolicyDocument, substitutePolicyVariables } from '../../src/data/access-policy.ts';
+import { type PolicyDocument, substitutePolicyVariables } from '../../src/core/access-policy.ts';
 import type { SessionStore } from '../sessions.ts';
 import { type TrustedOAuth2Provider, verifyOAuth2AccessToken } from '../web-identity/verify-access-token.ts';
 import { verifyWebIdentityToken, WebIdentityTokenError } from '../web-identity/verify-token.ts';

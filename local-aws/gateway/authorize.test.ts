@@ -11,8 +11,8 @@ import {
   readerPolicy,
   substitutePolicyVariables,
   writerPolicy,
-} from '../../src/data/access-policy.ts';
-import { tableDefinition } from '../../src/data/model.ts';
+} from '../../src/core/access-policy.ts';
+import { tableDefinition } from '../../src/core/model.ts';
 import { assumedRoleArn, authorize } from './authorize.ts';
 import { AwsError } from './aws-errors.ts';
 import { dynamoAuthorizationRequests, type TableKeySchema } from './iam/dynamodb-requests.ts';

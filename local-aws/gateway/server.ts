@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PolicyDocument } from '../../src/data/access-policy.ts';
+import type { PolicyDocument } from '../../src/core/access-policy.ts';
 import type { Session, SessionStore } from '../sessions.ts';
 import { assumedRoleArn, authorize } from './authorize.ts';
 import { decodeAwsChunked } from './aws-chunked.ts';

@@ -6,7 +6,7 @@
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type PolicyDocument, substitutePolicyVariables } from '../../src/data/access-policy.ts';
+import { type PolicyDocument, substitutePolicyVariables } from '../../src/core/access-policy.ts';
 import { LOCAL_ACCOUNT_ID } from '../roles.ts';
 import type { SessionStore } from '../sessions.ts';
 import {

@@ -5,9 +5,9 @@ import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
 import { LOCAL_REGION } from '../../local-aws/roles.ts';
 import { createAwsClients } from '../../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../../src/config/runtime-config.ts';
-import { PUBLIC_ASSET_PREFIX } from '../../src/data/access-policy.ts';
-import { keys } from '../../src/data/model.ts';
-import { draftItem, type Post, publishedItem, tagItems } from '../../src/data/post-items.ts';
+import { PUBLIC_ASSET_PREFIX } from '../../src/core/access-policy.ts';
+import { keys } from '../../src/core/model.ts';
+import { draftItem, type Post, publishedItem, tagItems } from '../../src/core/post-items.ts';
 import { signInFromNode } from './node-sign-in.ts';
 
 export const DEMO_AUTHORS = [

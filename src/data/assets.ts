@@ -22,10 +22,10 @@ import {
   sweepStaleUploads,
 } from '../aws/multipart-upload.ts';
 import { indexedDbJournal, memoryJournal, type UploadJournal } from '../aws/upload-journal.ts';
+import { INDEX, keys } from '../core/model.ts';
 import { AssetError } from './asset-errors.ts';
 import { safeAssetName, validateImageFile } from './asset-validation.ts';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
-import { INDEX, keys } from './model.ts';
 
 export const ASSET_KEY_FOLDER = 'assets';
 export const MAX_ASSET_TAGS = 10;

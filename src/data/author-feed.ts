@@ -3,7 +3,7 @@
  * loaded on demand, so S3 PutObject is not in the code every reader downloads.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { buildAtomFeed } from './atom-feed.ts';
+import { buildAtomFeed } from '../core/site/atom-feed.ts';
 import { authorFeedKey, listAuthorPosts, type PostStore, type SiteOptions } from './posts.ts';
 
 /**

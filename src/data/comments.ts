@@ -23,11 +23,11 @@ import {
   reactionItem,
   readPostItems,
   validateCommentBody,
-} from './comment-items.ts';
-import { INDEX, KEY, keys } from './model.ts';
+} from '../core/comment-items.ts';
+import { INDEX, KEY, keys } from '../core/model.ts';
 
-export type { Comment, CommentThread, PostRef } from './comment-items.ts';
-export { buildThreads, CommentValidationError, formatPostRef, parsePostRef } from './comment-items.ts';
+export type { Comment, CommentThread, PostRef } from '../core/comment-items.ts';
+export { buildThreads, CommentValidationError, formatPostRef, parsePostRef } from '../core/comment-items.ts';
 
 /** What the comments data layer needs from the AWS session. */
 export interface CommentStore {

@@ -1,20 +1,10 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { INDEX, KEY, keys } from '../core/model.ts';
+import type { PostSummary } from '../core/post-items.ts';
 import { fromBase64Url, InvalidCursorError, toBase64Url } from './cursor.ts';
-import { INDEX, KEY, keys } from './model.ts';
 
+export type { PostSummary } from '../core/post-items.ts';
 export { InvalidCursorError } from './cursor.ts';
-
-export interface PostSummary {
-  authorId: string;
-  authorName: string;
-  slug: string;
-  title: string;
-  excerpt: string;
-  tags: string[];
-  publishedAt: string;
-  readingMinutes: number;
-  cover?: string;
-}
 
 export interface FeedPage {
   posts: PostSummary[];

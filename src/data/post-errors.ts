@@ -2,7 +2,7 @@
  * The errors the posts data layer throws. Each has a stable `code` the UI maps to a message
  * (src/app/errors.ts); SDK errors are translated into these by `toDataError` and never reach the screen.
  */
-import type { Post } from './post-items.ts';
+import type { Post } from '../core/post-items.ts';
 
 export type PostField = 'title' | 'slug' | 'tags' | 'excerpt' | 'body';
 

@@ -20,10 +20,10 @@ import {
   startLocalStack,
 } from '../../local-aws/stack.ts';
 import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+import { keys } from '../core/model.ts';
+import type { Post } from '../core/post-items.ts';
 import { listFeed } from './feed.ts';
-import { keys } from './model.ts';
 import { PostConflictError, PostTooLargeError, PostValidationError, SlugTakenError } from './post-errors.ts';
-import type { Post } from './post-items.ts';
 import {
   authorFeedKey,
   createPost,

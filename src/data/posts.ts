@@ -17,17 +17,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { PUBLIC_ASSET_PREFIX } from './access-policy.ts';
-import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
-import { type FeedPage, type PostSummary, toSummary } from './feed.ts';
-import { INDEX, KEY, keys, POST_SORT_PREFIX } from './model.ts';
-import {
-  PostConflictError,
-  PostNotFoundError,
-  PostStateError,
-  SlugTakenError,
-  toDataError,
-} from './post-errors.ts';
+import { PUBLIC_ASSET_PREFIX } from '../core/access-policy.ts';
+import { INDEX, KEY, keys, POST_SORT_PREFIX } from '../core/model.ts';
 import {
   draftItem,
   type Post,
@@ -35,7 +26,16 @@ import {
   postFromItem,
   publishedItem,
   tagItems,
-} from './post-items.ts';
+} from '../core/post-items.ts';
+import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
+import { type FeedPage, type PostSummary, toSummary } from './feed.ts';
+import {
+  PostConflictError,
+  PostNotFoundError,
+  PostStateError,
+  SlugTakenError,
+  toDataError,
+} from './post-errors.ts';
 import { assertItemFits, validatePost } from './post-rules.ts';
 
 export { PostNotFoundError } from './post-errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableDefinition } from '../../../src/data/model.ts';
+import { tableDefinition } from '../../../src/core/model.ts';
 import { AwsError } from '../aws-errors.ts';
 import {
   dynamoAuthorizationRequests,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Post } from '../../core/post-items.ts';
 import { DataUnavailableError, PostConflictError } from '../../data/post-errors.ts';
-import type { Post } from '../../data/post-items.ts';
 import { DraftController, type DraftOperations, type EditorFields } from './draft-controller.ts';
 
 /** A one-table stand-in for the posts data layer, with the same version checks. */

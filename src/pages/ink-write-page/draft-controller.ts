@@ -5,8 +5,8 @@
  * device copy stays until DynamoDB has the same text, and is offered back after a reload.
  */
 import { describeError } from '../../app/errors.ts';
+import type { Post } from '../../core/post-items.ts';
 import { PostConflictError } from '../../data/post-errors.ts';
-import type { Post } from '../../data/post-items.ts';
 import { postProblems } from '../../data/post-rules.ts';
 import type { NewPost, PublishResult } from '../../data/posts.ts';
 

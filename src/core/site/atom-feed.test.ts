@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PostSummary } from '../post-items.ts';
 import { buildAtomFeed, escapeXml } from './atom-feed.ts';
-import type { PostSummary } from './feed.ts';
 
 const post = (over: Partial<PostSummary> = {}): PostSummary => ({
   authorId: 'us-east-1:abc',

@@ -24,6 +24,19 @@ export interface Post {
   clientToken?: string;
 }
 
+/** What a post card shows: the attributes the feed and tag indexes project. */
+export interface PostSummary {
+  authorId: string;
+  authorName: string;
+  slug: string;
+  title: string;
+  excerpt: string;
+  tags: string[];
+  publishedAt: string;
+  readingMinutes: number;
+  cover?: string;
+}
+
 export type PublishedPost = Post & { publishedAt: string };
 
 const WORDS_PER_MINUTE = 220;

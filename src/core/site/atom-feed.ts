@@ -3,7 +3,7 @@
  * posts. Pure: the publish path uploads the result to the bucket. Every text is XML-escaped, and
  * characters XML 1.0 forbids are dropped, so a title or excerpt can never break the document.
  */
-import type { PostSummary } from './feed.ts';
+import type { PostSummary } from '../post-items.ts';
 
 export interface AtomFeedInput {
   /** The app's origin, e.g. https://blog.example.com: entry links point at the post pages there. */
