@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -59,8 +60,18 @@ export async function provision(target: ProvisionTarget): Promise<void> {
 
 async function ensureTable(client: DynamoDBClient, tableName: string, log: (line: string) => void) {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     log(`table ${tableName}: exists`);
+    // Tables made before the publisher existed have no stream: turn it on, as CloudFormation would.
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: tableDefinition(tableName).StreamSpecification,
+        }),
+      );
+      log(`table ${tableName}: stream enabled (NEW_AND_OLD_IMAGES)`);
+    }
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;

@@ -57,9 +57,11 @@ describe('the CloudFormation template', () => {
     const table = template.Resources[LOGICAL_ID.table]!;
     expect(table.Type).toBe('AWS::DynamoDB::Table');
     expect(table.DeletionPolicy).toBe('Retain');
-    const definition = tableDefinition(names.tableName);
+    const { StreamSpecification, ...definition } = tableDefinition(names.tableName);
     const properties = props(template, LOGICAL_ID.table);
     expect(Object.fromEntries(Object.keys(definition).map((k) => [k, properties[k]]))).toEqual(definition);
+    // The publisher's stream, in CloudFormation's spelling (no StreamEnabled: a view type turns it on).
+    expect(properties.StreamSpecification).toEqual({ StreamViewType: StreamSpecification.StreamViewType });
   });
 
   it('gives the bucket the CORS rules of bucketCorsRules(), in CloudFormation spelling', () => {

@@ -291,6 +291,8 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
     UpdateReplacePolicy: 'Retain',
     Properties: {
       ...table,
+      // CloudFormation's StreamSpecification has the view type only; a stream is on when it is given.
+      StreamSpecification: { StreamViewType: table.StreamSpecification.StreamViewType },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     },

@@ -119,6 +119,8 @@ export interface TableDefinition {
     Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
   }[];
   BillingMode: 'PAY_PER_REQUEST';
+  /** The publisher renders the public site from this stream: it needs both images of every change. */
+  StreamSpecification: { StreamEnabled: true; StreamViewType: 'NEW_AND_OLD_IMAGES' };
 }
 
 /** The CreateTable input for the table: used by provisioning, locally and on AWS. */
@@ -168,6 +170,7 @@ export function tableDefinition(tableName: string = TABLE_DEFAULT_NAME): TableDe
       },
     ],
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };
 }
 
