@@ -1,7 +1,14 @@
-import { css } from 'lit';
+// The code colours readers' static pages use too (their token colours are custom properties on :root).
 
-/** How rendered markdown looks: the post page and the editor's preview share it, so they look the same. */
+import { css, unsafeCSS } from 'lit';
+import highlightCss from '../../styles/highlight.css?inline';
+
+/**
+ * How rendered markdown looks: the post page and the editor's preview share it, so they look the same;
+ * code is coloured by styles/highlight.css.
+ */
 export const proseStyles = css`
+  ${unsafeCSS(highlightCss)}
   .prose {
     font-family: var(--ink-font-serif);
     font-size: 1.15rem;
@@ -15,8 +22,9 @@ export const proseStyles = css`
   .prose pre {
     overflow-x: auto;
     padding: 1rem;
-    background: #f0eee8;
+    background: var(--ink-color-code-background, #f0eee8);
     border-radius: var(--ink-radius);
+    font-family: var(--ink-font-mono, monospace);
     font-size: 0.95rem;
   }
   .prose blockquote {

@@ -1,10 +1,14 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { AwsSession } from '../../aws/aws-session.ts';
+import { indexedDbJournal } from '../../aws/upload-journal.ts';
+import type { InkSignOutEvent } from '../../components/ink-login/ink-login.component.ts';
 import { loadRuntimeConfig } from '../../config/runtime-config.ts';
 import { awsSessionContext } from '../contexts.ts';
+import { type DeviceDraft, deviceDrafts, forgetUser } from '../forget-user.ts';
 import { Router } from '../router.ts';
 import { ROUTES, type RouteName } from '../routes.ts';
+import { chooseScheme, currentScheme, onSystemSchemeChange } from '../theme.ts';
 import { styles } from './ink-app.styles.ts';
 import '../../components/ink-login/ink-login.ts';
 import '../../components/ink-activity-panel/ink-activity-panel.ts';
@@ -15,17 +19,25 @@ import '../../pages/ink-tag-page/ink-tag-page.ts';
 
 /**
  * The app shell: loads the runtime config, starts the AWS session (guest until someone signs in),
- * provides it to every element, and renders the page for the current URL.
+ * provides it to every element, and renders the page for the current URL. Its header has the colour
+ * scheme toggle, and signing out goes through it: drafts are saved first (or, when they cannot be,
+ * discarded only if the writer says so), then everything kept on this device for that writer is
+ * forgotten.
  */
 export class InkApp extends LitElement {
   static override styles = styles;
   static override properties = {
     session: { state: true },
     failure: { state: true },
+    unsavedDrafts: { state: true },
+    signingOut: { state: true },
   };
 
   declare session: AwsSession | undefined;
   declare failure: string | undefined;
+  /** Drafts that could not be saved before signing out: the writer decides. */
+  declare unsavedDrafts: DeviceDraft[];
+  declare signingOut: boolean;
   readonly router = new Router<RouteName>(ROUTES, 'not-found');
   readonly #provider = new ContextProvider(this, { context: awsSessionContext });
 
@@ -33,13 +45,75 @@ export class InkApp extends LitElement {
     super();
     this.session = undefined;
     this.failure = undefined;
+    this.unsavedDrafts = [];
+    this.signingOut = false;
   }
+
+  #stopFollowingSystem: (() => void) | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#stopFollowingSystem = onSystemSchemeChange(() => this.requestUpdate());
     this.router.addEventListener('change', () => this.requestUpdate());
     this.router.start();
     void this.#start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stopFollowingSystem?.();
+  }
+
+  #toggleScheme(): void {
+    chooseScheme(currentScheme() === 'dark' ? 'light' : 'dark');
+    this.requestUpdate();
+  }
+
+  async #onSignOut(event: InkSignOutEvent): Promise<void> {
+    const session = this.session;
+    if (!session?.user || this.signingOut) return;
+    event.preventDefault();
+    this.signingOut = true;
+    try {
+      const authorId = await session.identityId().catch(() => undefined);
+      await this.renderRoot.querySelector('ink-write-page')?.saveDrafts();
+      const unsaved = authorId ? deviceDrafts(localStorage, authorId).filter((draft) => draft.unsaved) : [];
+      if (unsaved.length > 0) {
+        this.unsavedDrafts = unsaved;
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLDialogElement>('dialog.sign-out')?.showModal();
+        return;
+      }
+      await this.#signOut(session, authorId);
+    } finally {
+      this.signingOut = false;
+    }
+  }
+
+  async #discardAndSignOut(): Promise<void> {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.sign-out')?.close();
+    const session = this.session;
+    if (!session?.user) return;
+    this.signingOut = true;
+    try {
+      await this.#signOut(session, await session.identityId().catch(() => undefined));
+    } finally {
+      this.signingOut = false;
+    }
+  }
+
+  async #signOut(session: AwsSession, authorId: string | undefined): Promise<void> {
+    this.unsavedDrafts = [];
+    const device = {
+      local: localStorage,
+      session: sessionStorage,
+      ...(typeof indexedDB === 'undefined' ? {} : { journal: indexedDbJournal() }),
+    };
+    // Before (the tokens leave storage; the client keeps them in memory to end the provider's session)
+    // and after (a save that was still running may have kept its copy again).
+    if (authorId) await forgetUser(device, authorId);
+    await session.signOut();
+    if (authorId) await forgetUser(device, authorId);
   }
 
   async #start(): Promise<void> {
@@ -69,11 +143,42 @@ export class InkApp extends LitElement {
           <a href="/" aria-current=${route.name === 'home' ? 'page' : 'false'}>Home</a>
           ${signedIn ? html`<a href="/write" aria-current=${route.name === 'write' ? 'page' : 'false'}>Write</a>` : nothing}
         </nav>
-        ${this.session ? html`<ink-login></ink-login>` : nothing}
+        <button
+          type="button"
+          class="scheme"
+          aria-pressed=${currentScheme() === 'dark' ? 'true' : 'false'}
+          @click=${this.#toggleScheme}
+        >
+          Dark mode
+        </button>
+        ${this.session ? html`<ink-login @ink-sign-out=${this.#onSignOut}></ink-login>` : nothing}
       </header>
       <main>${this.#page()}</main>
       ${this.session ? html`<ink-activity-panel></ink-activity-panel>` : nothing}
+      ${this.#renderSignOutDialog()}
     `;
+  }
+
+  #renderSignOutDialog(): TemplateResult {
+    return html`<dialog class="sign-out" aria-labelledby="sign-out-title" aria-describedby="sign-out-why">
+      <h2 id="sign-out-title">Changes not saved to your account</h2>
+      <p id="sign-out-why">
+        These could not be saved (are you offline?). Signing out removes them from this device.
+      </p>
+      <ul>
+        ${this.unsavedDrafts.map((draft) => html`<li>${draft.title}</li>`)}
+      </ul>
+      <div class="choices">
+        <button
+          type="button"
+          autofocus
+          @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.sign-out')?.close()}
+        >
+          Stay signed in
+        </button>
+        <button type="button" class="danger" @click=${this.#discardAndSignOut}>Discard and sign out</button>
+      </div>
+    </dialog>`;
   }
 
   #page(): TemplateResult {

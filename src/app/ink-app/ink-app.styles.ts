@@ -44,4 +44,38 @@ export const styles = css`
   .error {
     color: var(--ink-color-danger);
   }
+  button {
+    font: inherit;
+    cursor: pointer;
+    padding: 0.4rem 0.9rem;
+    border-radius: var(--ink-radius);
+    border: 1px solid var(--ink-color-border);
+    background: var(--ink-color-surface);
+    color: var(--ink-color-text);
+  }
+  button.scheme[aria-pressed='true'] {
+    border-color: var(--ink-color-accent);
+  }
+  button.danger {
+    color: var(--ink-color-danger);
+  }
+  dialog {
+    border: 1px solid var(--ink-color-border);
+    border-radius: var(--ink-radius);
+    background: var(--ink-color-surface);
+    color: var(--ink-color-text);
+    max-width: 30rem;
+  }
+  dialog::backdrop {
+    background: var(--ink-color-backdrop);
+  }
+  dialog h2 {
+    margin-top: 0;
+    font-size: 1.2rem;
+  }
+  .choices {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.75rem;
+  }
 `;

@@ -18,7 +18,7 @@ export const styles = css`
     padding: 0 0.4rem;
     border-radius: 0.6rem;
     background: var(--ink-color-danger, #b00020);
-    color: #fff;
+    color: var(--ink-color-on-accent, #fff);
   }
   .body {
     max-height: 16rem;

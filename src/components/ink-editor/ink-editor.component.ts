@@ -70,7 +70,8 @@ const TOOLBAR: EasyMDE.ToolbarIcon[] = [
     action: EasyMDE.toggleOrderedList,
     className: 'ol',
     title: 'Numbered list',
-    icon: '1.',
+    // A picture, not the text "1.": a button's visible text must be part of its name (WCAG 2.5.3).
+    icon: '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" fill="currentColor"><path d="M2 2h1.5v5M1.5 7h3M1.5 10.5c0-1.5 3-1.5 3 0 0 1-3 2-3 3.5h3" fill="none" stroke="currentColor" stroke-width="1.2"/><rect x="7" y="3.5" width="9" height="2"/><rect x="7" y="11" width="9" height="2"/></svg>',
   },
   { name: 'link', action: EasyMDE.drawLink, className: 'link', title: 'Link', icon: 'Link' },
   { name: 'image', action: EasyMDE.drawImage, className: 'image', title: 'Image', icon: 'Image' },
@@ -90,6 +91,13 @@ const TOOLBAR: EasyMDE.ToolbarIcon[] = [
     icon: 'Media',
   },
 ];
+
+/**
+ * While in the body, Tab indents (as writers of markdown lists expect). Esc, then Tab or Shift+Tab,
+ * moves focus on as everywhere else on the page: no keyboard trap (WCAG 2.1.2). The hint under the body
+ * says so.
+ */
+const LEAVE_KEYS = { Tab: false, 'Shift-Tab': false } as const;
 
 function requestFromToolbar(editor: EasyMDE, name: string): void {
   editor.codemirror
@@ -192,7 +200,8 @@ export class InkEditor extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('conflict') && this.conflict && !changed.get('conflict')) this.#showConflict();
     const host = this.renderRoot.querySelector<HTMLElement>('.body-editor');
     if (host && !this.#mde) this.#createEditor(host);
     if (this.revision !== this.#loadedRevision) {
@@ -223,10 +232,48 @@ export class InkEditor extends LitElement {
       previewRender: (text: string) => renderMarkdown(text),
       shortcuts: { togglePreview: null, toggleSideBySide: null, toggleFullScreen: null },
     });
-    this.#mde.codemirror.on('change', () => {
+    const codemirror = this.#mde.codemirror;
+    codemirror.on('change', () => {
       if (this.#applying) return;
       this.#emit({ ...this.fields, body: this.#mde!.value() });
     });
+    // CodeMirror types into a textarea of its own, not the one it was given: that one needs the name.
+    const input = codemirror.getInputField();
+    input.setAttribute('aria-labelledby', 'body-label');
+    input.setAttribute('aria-describedby', 'body-hint');
+    // A key map value of `false` leaves the key to the browser, so Tab then moves focus.
+    let leaving = false;
+    const stopLeaving = () => {
+      if (leaving) codemirror.removeKeyMap(LEAVE_KEYS);
+      leaving = false;
+    };
+    codemirror.addKeyMap({
+      Esc: () => {
+        if (!leaving) codemirror.addKeyMap(LEAVE_KEYS);
+        leaving = true;
+      },
+    });
+    codemirror.on('keydown', (_editor, event) => {
+      if (event.key !== 'Escape' && event.key !== 'Tab' && event.key !== 'Shift') stopLeaving();
+    });
+    codemirror.on('blur', stopLeaving);
+  }
+
+  /**
+   * The panel appears above the form while the writer types at the bottom: focus goes to it (so it is
+   * on screen and read out), and their own version shows where they were typing, its end.
+   */
+  #showConflict(): void {
+    const panel = this.renderRoot.querySelector<HTMLElement>('.conflict');
+    panel?.focus();
+    const yours = panel?.querySelector<HTMLElement>('section.yours pre');
+    if (yours) yours.scrollTop = yours.scrollHeight;
+  }
+
+  #resolveConflict(name: 'ink-keep-mine' | 'ink-take-theirs'): void {
+    this.dispatchEvent(simpleEvent(name));
+    // The panel goes away: the writer carries on where they were.
+    this.#mde?.codemirror.focus();
   }
 
   /** Inserts markdown at the cursor (an uploaded image), as if the writer had typed it. */
@@ -387,6 +434,9 @@ export class InkEditor extends LitElement {
             </button>
           </div>
           <div class="body-editor" ?hidden=${this.previewing}></div>
+          <p class="hint" id="body-hint" ?hidden=${this.previewing}>
+            Tab indents. To move on with the keyboard, press Esc, then Tab (or Shift+Tab to go back).
+          </p>
           ${
             this.previewing
               ? html`<article class="preview" aria-label="Preview">
@@ -442,14 +492,14 @@ export class InkEditor extends LitElement {
 
   #renderConflict(conflict: InkEditorConflict) {
     const version = (label: string, fields: InkEditorFields, meta: string) =>
-      html`<section aria-label=${label}>
+      html`<section class=${label.toLowerCase()} aria-label=${label}>
         <h3>${label}</h3>
         <p class="hint">${meta}</p>
         <p><strong>${fields.title}</strong></p>
         <pre>${fields.body}</pre>
       </section>`;
-    return html`<div class="conflict" role="alert">
-      <h2>This post was changed in another window</h2>
+    return html`<div class="conflict" role="alert" tabindex="-1" aria-labelledby="conflict-title">
+      <h2 id="conflict-title">This post was changed in another window</h2>
       <p>Nothing was overwritten. Choose which version to keep.</p>
       <div class="versions">
         ${version(
@@ -460,10 +510,10 @@ export class InkEditor extends LitElement {
         ${version('Yours', conflict.yours, 'In this window, kept on this device')}
       </div>
       <div class="choices">
-        <button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.dispatchEvent(simpleEvent('ink-keep-mine'))}>
+        <button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.#resolveConflict('ink-keep-mine')}>
           Keep mine
         </button>
-        <button type="button" ?disabled=${this.busy} @click=${() => this.dispatchEvent(simpleEvent('ink-take-theirs'))}>
+        <button type="button" ?disabled=${this.busy} @click=${() => this.#resolveConflict('ink-take-theirs')}>
           Take theirs
         </button>
       </div>

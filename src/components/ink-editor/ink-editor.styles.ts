@@ -29,6 +29,7 @@ export const styles = [
       border: 1px solid var(--ink-color-border);
       border-radius: var(--ink-radius);
       background: var(--ink-color-surface);
+      color: inherit;
     }
     input.title {
       font-family: var(--ink-font-serif);
@@ -77,7 +78,7 @@ export const styles = [
     button.primary {
       background: var(--ink-color-accent);
       border-color: var(--ink-color-accent);
-      color: #fff;
+      color: var(--ink-color-on-accent);
     }
     button.danger {
       color: var(--ink-color-danger);
@@ -90,6 +91,33 @@ export const styles = [
       padding: 0 0.4rem;
       min-width: 2rem;
       border: 1px solid transparent;
+    }
+    .editor-toolbar button svg {
+      vertical-align: middle;
+    }
+    /* EasyMDE's own CSS paints black on white: both schemes come from the page's palette instead. */
+    .editor-toolbar,
+    .EasyMDEContainer .CodeMirror {
+      border-color: var(--ink-color-border);
+    }
+    .EasyMDEContainer .CodeMirror {
+      background: var(--ink-color-surface);
+      color: var(--ink-color-text);
+    }
+    .EasyMDEContainer .CodeMirror-cursor {
+      border-left-color: var(--ink-color-text);
+    }
+    .editor-toolbar button:hover,
+    .editor-toolbar button.active {
+      background: var(--ink-color-code-background);
+      border-color: var(--ink-color-border);
+    }
+    .EasyMDEContainer .CodeMirror-selected,
+    .EasyMDEContainer .CodeMirror-focused .CodeMirror-selected {
+      background: var(--ink-color-code-background);
+    }
+    .EasyMDEContainer .cm-s-easymde .cm-comment {
+      background: var(--ink-color-code-background);
     }
     .preview {
       min-height: 320px;
@@ -127,8 +155,8 @@ export const styles = [
       align-items: center;
       padding: 0.75rem 1rem;
       border-radius: var(--ink-radius);
-      background: #fff7dc;
-      border: 1px solid #e8d48b;
+      background: var(--ink-color-notice-background);
+      border: 1px solid var(--ink-color-notice-border);
     }
     .notice p {
       flex: 1;
@@ -159,7 +187,7 @@ export const styles = [
       white-space: pre-wrap;
       overflow-wrap: anywhere;
       padding: 0.5rem;
-      background: #f0eee8;
+      background: var(--ink-color-code-background);
       border-radius: var(--ink-radius);
     }
     .choices {
@@ -168,12 +196,14 @@ export const styles = [
       margin-top: 1rem;
     }
     dialog {
+      background: var(--ink-color-surface);
+      color: var(--ink-color-text);
       border: 1px solid var(--ink-color-border);
       border-radius: var(--ink-radius);
       max-width: 28rem;
     }
     dialog::backdrop {
-      background: rgb(0 0 0 / 0.35);
+      background: var(--ink-color-backdrop);
     }
     dialog .choices {
       justify-content: flex-end;

@@ -14,7 +14,7 @@ export const styles = css`
     color: var(--ink-color-text, inherit);
   }
   dialog::backdrop {
-    background: rgb(0 0 0 / 0.35);
+    background: var(--ink-color-backdrop, rgb(0 0 0 / 0.35));
   }
   header {
     display: flex;
@@ -37,6 +37,8 @@ export const styles = css`
     padding: 0.3rem 0.5rem;
     border: 1px solid var(--ink-color-border, #ccc);
     border-radius: 0.4rem;
+    background: var(--ink-color-surface, #fff);
+    color: inherit;
   }
   ul {
     list-style: none;

@@ -401,3 +401,8 @@ export class DraftController extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 }
+
+/** Where this device keeps copies of one writer's posts (`<prefix><slug>`), for sign-out to forget. */
+export function deviceDraftPrefix(authorId: string): string {
+  return `inkwell:draft:${authorId}:`;
+}

@@ -70,8 +70,8 @@ export class InkWritePage extends LitElement {
       color: var(--ink-color-muted);
     }
     .badge.published {
-      color: #1b5e20;
-      border-color: #81c784;
+      color: var(--ink-color-success);
+      border-color: var(--ink-color-success-border);
     }
     time {
       color: var(--ink-color-muted);
@@ -130,6 +130,11 @@ export class InkWritePage extends LitElement {
     controller?.removeEventListener('change', this.#onControllerChange);
     void controller?.flush().finally(() => controller.dispose());
     this.#controller = undefined;
+  }
+
+  /** Saves what the editor has not saved yet (before signing out); resolves when DynamoDB has it or failed. */
+  async saveDrafts(): Promise<void> {
+    await this.#controller?.flush();
   }
 
   #dropController(): void {
