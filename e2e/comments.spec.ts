@@ -97,7 +97,7 @@ async function openHostPage(page: Page): Promise<FrameLocator> {
 async function signInInWidget(context: BrowserContext, page: Page, frame: FrameLocator, who: string) {
   await frame.getByRole('button', { name: 'Sign in' }).click();
   const popupOpened = context.waitForEvent('page');
-  await frame.getByRole('menuitem', { name: /Local/ }).click();
+  await frame.getByRole('menuitem', { name: 'Local test accounts' }).click();
   const popup = await popupOpened;
   await popup.getByRole('button', { name: `Sign in as ${who}` }).click();
   // The popup hands the code to the iframe that opened it and closes itself.

@@ -8,20 +8,10 @@ import { type RunningStack, startStackProcess } from './support/local-stack-proc
  */
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-test.describe('with identity mode "cognito"', () => {
-  let oauth2Stack: RunningStack;
-
-  test.beforeAll(async () => {
-    test.setTimeout(120_000);
-    oauth2Stack = await startStackProcess({ app: 'dist', oauth2Provider: true });
-  });
-
-  test.afterAll(async () => {
-    await oauth2Stack?.stop();
-  });
-
+test.describe('with identity mode "cognito" (the default stack offers both providers)', () => {
   test('a guest signs in through the OAuth 2.0 provider and reads DynamoDB with those credentials', async ({
     page,
+    stack: oauth2Stack,
   }) => {
     expect(oauth2Stack.oauth2Url).toBeTruthy();
     const errors: string[] = [];
@@ -31,6 +21,8 @@ test.describe('with identity mode "cognito"', () => {
 
     const login = page.locator('ink-login');
     await login.getByRole('button', { name: 'Sign in' }).click();
+    // Both local providers are offered, as a real deployment offers its several.
+    await expect(login.getByRole('menuitem')).toHaveText(['Local test accounts', 'Local OAuth 2.0 accounts']);
     await login.getByRole('menuitem', { name: /OAuth 2\.0/ }).click();
 
     await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(oauth2Stack.oauth2Url ?? '')}/ap/oa\\?`));
@@ -53,7 +45,7 @@ test.describe('with identity mode "cognito"', () => {
     expect(errors).toEqual([]);
   });
 
-  test('the OAuth 2.0 sign-in also works in a popup', async ({ page }) => {
+  test('the OAuth 2.0 sign-in also works in a popup', async ({ page, stack: oauth2Stack }) => {
     await page.goto(oauth2Stack.appUrl);
     const login = page.locator('ink-login');
     await login.evaluate((element) => element.setAttribute('popup', ''));
@@ -68,6 +60,7 @@ test.describe('with identity mode "cognito"', () => {
 
   test('without a token endpoint the implicit grant is used: the token comes back in the fragment', async ({
     page,
+    stack: oauth2Stack,
   }) => {
     const operations: string[] = [];
     page.on('console', (message) => {
@@ -111,7 +104,7 @@ test.describe('with identity mode "sts"', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    stsStack = await startStackProcess({ app: 'dist', oauth2Provider: true, identityMode: 'sts' });
+    stsStack = await startStackProcess({ app: 'dist', identityMode: 'sts' });
   });
 
   test.afterAll(async () => {

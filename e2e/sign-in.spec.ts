@@ -12,7 +12,7 @@ test('a guest signs in with the local provider by redirect and the app calls AWS
 
   const login = page.locator('ink-login');
   await login.getByRole('button', { name: 'Sign in' }).click();
-  await login.getByRole('menuitem', { name: /Local/ }).click();
+  await login.getByRole('menuitem', { name: 'Local test accounts' }).click();
 
   // The provider's own login page, on its own origin.
   await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(stack.oidcIssuer)}/`));
@@ -51,7 +51,7 @@ test('signing in in a popup keeps the page and hands the result back to it', asy
   await login.getByRole('button', { name: 'Sign in' }).click();
 
   const popupOpened = page.waitForEvent('popup');
-  await login.getByRole('menuitem', { name: /Local/ }).click();
+  await login.getByRole('menuitem', { name: 'Local test accounts' }).click();
   const popup = await popupOpened;
   await popup.getByRole('button', { name: 'Sign in as Bob Baker' }).click();
   await popup.waitForEvent('close');
@@ -64,7 +64,7 @@ test('signing out returns to guest and ends the provider session', async ({ page
   await page.goto(stack.appUrl);
   const login = page.getByRole('banner').locator('ink-login');
   await login.getByRole('button', { name: 'Sign in' }).click();
-  await login.getByRole('menuitem', { name: /Local/ }).click();
+  await login.getByRole('menuitem', { name: 'Local test accounts' }).click();
   await page.getByRole('button', { name: 'Sign in as Carol Chen' }).click();
   await expect(login.getByText('Carol Chen')).toBeVisible();
 
@@ -80,6 +80,6 @@ test('signing out returns to guest and ends the provider session', async ({ page
 
   // The provider forgot the session too: signing in again asks who you are.
   await login.getByRole('button', { name: 'Sign in' }).click();
-  await login.getByRole('menuitem', { name: /Local/ }).click();
+  await login.getByRole('menuitem', { name: 'Local test accounts' }).click();
   await expect(page.getByRole('button', { name: 'Sign in as Alice Archer' })).toBeVisible();
 });

@@ -47,8 +47,8 @@ export interface LocalStackOptions {
   identityMode?: 'cognito' | 'sts';
   /**
    * Also run a plain OAuth 2.0 provider (a Login with Amazon look-alike) and offer it to the app as
-   * provider `oauth2`, whose access tokens Cognito and STS check by asking it. Off by default, so the
-   * default app config is unchanged.
+   * provider `oauth2`, whose access tokens Cognito and STS check by asking it. On by default, so the
+   * sign-in menu offers a choice as a real deployment's does; `false` leaves the OpenID provider alone.
    */
   oauth2Provider?: boolean;
   tableName?: string;
@@ -132,14 +132,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(oidc.close);
     const issuerKey = oidc.issuer.replace(/^https?:\/\//, '');
-    const oauth2 = options.oauth2Provider
-      ? await startOAuth2Provider({
-          port: options.ports.oauth2 ?? 0,
-          clients: [{ clientId: LOCAL_OAUTH2_CLIENT_ID, redirectUris }],
-          allowedOrigins: options.appOrigins,
-          ...(options.tokenTtlSeconds ? { accessTokenTtlSeconds: options.tokenTtlSeconds } : {}),
-        })
-      : undefined;
+    const oauth2 =
+      (options.oauth2Provider ?? true)
+        ? await startOAuth2Provider({
+            port: options.ports.oauth2 ?? 0,
+            clients: [{ clientId: LOCAL_OAUTH2_CLIENT_ID, redirectUris }],
+            allowedOrigins: options.appOrigins,
+            ...(options.tokenTtlSeconds ? { accessTokenTtlSeconds: options.tokenTtlSeconds } : {}),
+          })
+        : undefined;
     if (oauth2) stops.push(oauth2.close);
     const trustedOAuth2 = oauth2
       ? [

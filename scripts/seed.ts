@@ -1,17 +1,19 @@
 /**
  * `npm run seed`: demo authors, posts, tags and images in the running local stack (`npm start`).
  *   npm run seed -- --posts 80     posts per author (default 4)
- * The stack's config is read from the running app (INKWELL_APP_URL, default http://127.0.0.1:5173) or,
- * with --gateway, built from the default local ports.
+ *   npm run seed -- --app URL      the app to read config.json from
+ * The stack's config is read from the running app: INKWELL_APP_URL, else http://127.0.0.1:$INKWELL_APP_PORT
+ * (5173), the same port settings `npm start` reads (scripts/lib/local-ports.ts).
  */
 import { parseArgs } from 'node:util';
 import { parseRuntimeConfig } from '../src/config/runtime-config.ts';
+import { localAppUrl } from './lib/local-ports.ts';
 import { seedDemoContent } from './lib/seed-demo.ts';
 
 const { values } = parseArgs({
   options: {
     posts: { type: 'string', default: '4' },
-    app: { type: 'string', default: process.env.INKWELL_APP_URL ?? 'http://127.0.0.1:5173' },
+    app: { type: 'string', default: localAppUrl() },
   },
 });
 

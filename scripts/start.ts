@@ -7,11 +7,13 @@
  *   npm start -- --app=dist    serve the production build (npm run build) instead of the dev server
  *   npm start -- --ephemeral   free ports and a throwaway data folder (what the tests use)
  *   npm start -- --json        print one JSON line with the endpoints when ready (for test harnesses)
- *   npm start -- --with-oauth2 also a plain OAuth 2.0 provider (Login with Amazon look-alike) to sign in with
+ *   npm start -- --no-oauth2   without the plain OAuth 2.0 provider (Login with Amazon look-alike) that
+ *                              is offered beside the OpenID provider by default
  *
- * Ports: INKWELL_APP_PORT (5173), INKWELL_GATEWAY_PORT (4566), INKWELL_OIDC_PORT (4567),
- * INKWELL_DYNAMODB_PORT (4568), INKWELL_S3_PORT (4569), INKWELL_OAUTH2_PORT (4570, with --with-oauth2 or
- * INKWELL_WITH_OAUTH2=1). Data: INKWELL_DATA_DIR (.data/).
+ * Ports (scripts/lib/local-ports.ts, read by every script): INKWELL_APP_PORT (5173),
+ * INKWELL_GATEWAY_PORT (4566), INKWELL_OIDC_PORT (4567), INKWELL_DYNAMODB_PORT (4568),
+ * INKWELL_S3_PORT (4569), INKWELL_OAUTH2_PORT (4570; INKWELL_WITH_OAUTH2=0 turns it off too).
+ * Data: INKWELL_DATA_DIR (.data/).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,9 +23,10 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createServer, preview } from 'vite';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { reservePort } from '../local-aws/ports.ts';
-import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '../local-aws/stack.ts';
+import { type LocalStack, startLocalStack } from '../local-aws/stack.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
+import { localPorts } from './lib/local-ports.ts';
 import { runtimeConfigPlugin } from './lib/runtime-config-plugin.ts';
 import { seedDemoContent } from './lib/seed-demo.ts';
 
@@ -51,13 +54,15 @@ const { values: args } = parseArgs({
     'identity-mode': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
+    'no-oauth2': { type: 'boolean', default: false },
+    // The provider is on by default now; the old flag is still accepted.
     'with-oauth2': { type: 'boolean', default: false },
   },
 });
 
 const root = resolve(import.meta.dirname, '..');
 const env = process.env;
-const port = (name: string, fallback: number) => (args.ephemeral ? 0 : Number(env[name] ?? fallback));
+const ports = localPorts(env, { ephemeral: args.ephemeral });
 const say = (line: string) => {
   if (!args.json && !args.quiet) console.log(line);
 };
@@ -66,10 +71,10 @@ async function main() {
   const dataDir = args.ephemeral
     ? await mkdtemp(join(tmpdir(), 'inkwell-'))
     : resolve(root, env.INKWELL_DATA_DIR ?? '.data');
-  const appPort = args['no-app'] ? 0 : await reservePort(port('INKWELL_APP_PORT', 5173), 'app (Vite)');
+  const appPort = args['no-app'] ? 0 : await reservePort(ports.app, 'app (Vite)');
   // Without an app of its own (--no-app), the stack still admits the usual app origin, where a
   // separately started dev server would be.
-  const originPort = appPort || Number(env.INKWELL_APP_PORT ?? 5173);
+  const originPort = appPort || localPorts(env).app;
   const appOrigins = [`http://127.0.0.1:${originPort}`, `http://localhost:${originPort}`];
   const extraOrigins = (env.INKWELL_EXTRA_ORIGINS ?? '').split(',').filter(Boolean);
 
@@ -94,13 +99,13 @@ async function main() {
     dataDir,
     reset: args.reset,
     ports: {
-      gateway: port('INKWELL_GATEWAY_PORT', DEFAULT_PORTS.gateway),
-      oidc: port('INKWELL_OIDC_PORT', DEFAULT_PORTS.oidc),
-      dynamodb: port('INKWELL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
-      s3: port('INKWELL_S3_PORT', DEFAULT_PORTS.s3),
-      oauth2: port('INKWELL_OAUTH2_PORT', 4570),
+      gateway: ports.gateway,
+      oidc: ports.oidc,
+      dynamodb: ports.dynamodb,
+      s3: ports.s3,
+      oauth2: ports.oauth2,
     },
-    oauth2Provider: args['with-oauth2'] || env.INKWELL_WITH_OAUTH2 === '1',
+    oauth2Provider: !args['no-oauth2'] && env.INKWELL_WITH_OAUTH2 !== '0',
     appOrigins: [...appOrigins, ...extraOrigins],
     ...(args['credentials-ttl'] ? { credentialsTtlSeconds: Number(args['credentials-ttl']) } : {}),
     ...(args['token-ttl'] ? { tokenTtlSeconds: Number(args['token-ttl']) } : {}),

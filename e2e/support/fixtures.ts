@@ -5,6 +5,8 @@ export interface StackEndpoints {
   appUrl: string;
   gatewayUrl: string;
   oidcIssuer: string;
+  /** The plain OAuth 2.0 provider, offered beside the OpenID provider. */
+  oauth2Url?: string;
   config: RuntimeConfig;
 }
 

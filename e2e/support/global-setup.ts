@@ -17,6 +17,7 @@ export default async function globalSetup() {
     appUrl: stack.appUrl,
     gatewayUrl: stack.gatewayUrl,
     oidcIssuer: stack.oidcIssuer,
+    oauth2Url: stack.oauth2Url,
     config: stack.config,
   });
   return async () => {

@@ -7,7 +7,7 @@ export interface RunningStack {
   appUrl: string;
   gatewayUrl: string;
   oidcIssuer: string;
-  /** With `oauth2Provider`: the plain OAuth 2.0 provider's base URL. */
+  /** The plain OAuth 2.0 provider's base URL (absent with `oauth2Provider: false`). */
   oauth2Url?: string;
   dataDir: string;
   config: RuntimeConfig;
@@ -22,7 +22,7 @@ export interface StackProcessOptions {
   /** Serve the production build (dist/) rather than the dev server. */
   app?: 'dist' | 'dev' | 'none';
   extraOrigins?: string[];
-  /** Also run the plain OAuth 2.0 provider (`npm start -- --with-oauth2`), offered as provider `oauth2`. */
+  /** The plain OAuth 2.0 provider, offered as provider `oauth2`: on unless false (`npm start -- --no-oauth2`). */
   oauth2Provider?: boolean;
 }
 
@@ -39,7 +39,7 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
   if (options.credentialsTtlSeconds) args.push(`--credentials-ttl=${options.credentialsTtlSeconds}`);
   if (options.tokenTtlSeconds) args.push(`--token-ttl=${options.tokenTtlSeconds}`);
   if (options.identityMode) args.push(`--identity-mode=${options.identityMode}`);
-  if (options.oauth2Provider) args.push('--with-oauth2');
+  if (options.oauth2Provider === false) args.push('--no-oauth2');
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],

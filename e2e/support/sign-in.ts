@@ -6,7 +6,7 @@ export type DemoAccount = 'Alice Archer' | 'Bob Baker' | 'Carol Chen';
 export async function signIn(page: Page, account: DemoAccount): Promise<void> {
   const login = page.getByRole('banner').locator('ink-login');
   await login.getByRole('button', { name: 'Sign in' }).click();
-  await login.getByRole('menuitem', { name: /Local/ }).click();
+  await login.getByRole('menuitem', { name: 'Local test accounts' }).click();
   await page.getByRole('button', { name: `Sign in as ${account}` }).click();
   await expect(login.getByText(account)).toBeVisible();
 }

@@ -64,6 +64,11 @@ const EXPOSED_HEADERS = 'x-amzn-RequestId, x-amzn-ErrorType, x-amz-crc32, x-amz-
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = createServer((req, res) => {
     handle(options, req, res).catch((error: unknown) => {
+      // A reader cancelling an upload (or closing the tab) is routine: one line, no stack trace.
+      if (isClientAbort(req, error)) {
+        console.error(`[gateway] client aborted ${req.method} ${(req.url ?? '/').split('?')[0]}`);
+        return;
+      }
       console.error('[gateway] internal error', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('gateway internal error');
@@ -84,6 +89,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.close(() => resolve());
       }),
   };
+}
+
+function isClientAbort(req: IncomingMessage, error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || (req.destroyed && !req.complete);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -8,6 +8,7 @@ import type { RuntimeConfig } from '../../src/config/runtime-config.ts';
 import { PUBLIC_ASSET_PREFIX } from '../../src/core/access-policy.ts';
 import { keys } from '../../src/core/model.ts';
 import { draftItem, type Post, publishedItem, tagItems } from '../../src/core/post-items.ts';
+import { assetItems } from '../../src/data/assets.ts';
 import { signInFromNode } from './node-sign-in.ts';
 
 export const DEMO_AUTHORS = [
@@ -93,12 +94,28 @@ export async function seedDemoContent(options: SeedOptions): Promise<{ posts: nu
         .replace(/^-|-$/g, '')}-${i + 1}`;
       const coverKey = `${PUBLIC_ASSET_PREFIX}${authorId}/seed/${slug}.svg`;
       if (i < 6) {
+        const svg = coverSvg(topic.image, topic.tag);
         await admin.s3.send(
           new PutObjectCommand({
             Bucket: config.bucketName,
             Key: coverKey,
-            Body: coverSvg(topic.image, topic.tag),
+            Body: svg,
             ContentType: 'image/svg+xml',
+          }),
+        );
+        // Its media library entry, as an upload writes it: the writer finds the image there.
+        items.push(
+          ...assetItems({
+            assetId: `seed-${slug}`,
+            ownerId: authorId,
+            key: coverKey,
+            url: '',
+            name: `${slug}.svg`,
+            alt: topic.title,
+            contentType: 'image/svg+xml',
+            size: Buffer.byteLength(svg),
+            tags: [topic.tag, 'demo'],
+            uploadedAt: published,
           }),
         );
       }

@@ -99,6 +99,44 @@ const TOOLBAR: EasyMDE.ToolbarIcon[] = [
  */
 const LEAVE_KEYS = { Tab: false, 'Shift-Tab': false } as const;
 
+/**
+ * EasyMDE takes its buttons out of the tab order (tabindex -1), which leaves keyboard users without
+ * the toolbar (and without the media library, which has no shortcut). It becomes an ARIA toolbar: one
+ * Tab stop, arrow keys, Home and End between its buttons.
+ * @see https://www.w3.org/WAI/ARIA/apg/patterns/toolbar/
+ */
+function makeToolbarKeyboardFriendly(toolbar: HTMLElement): void {
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', 'Formatting');
+  const buttons = [...toolbar.querySelectorAll<HTMLButtonElement>('button')];
+  const focusButton = (index: number) => {
+    buttons.forEach((button, i) => {
+      button.tabIndex = i === index ? 0 : -1;
+    });
+    buttons[index]?.focus();
+  };
+  buttons.forEach((button, i) => {
+    button.tabIndex = i === 0 ? 0 : -1;
+  });
+  toolbar.addEventListener('keydown', (event) => {
+    const current = buttons.indexOf(event.target as HTMLButtonElement);
+    if (current < 0) return;
+    const next =
+      event.key === 'ArrowRight'
+        ? (current + 1) % buttons.length
+        : event.key === 'ArrowLeft'
+          ? (current - 1 + buttons.length) % buttons.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? buttons.length - 1
+              : undefined;
+    if (next === undefined) return;
+    event.preventDefault();
+    focusButton(next);
+  });
+}
+
 function requestFromToolbar(editor: EasyMDE, name: string): void {
   editor.codemirror
     .getWrapperElement()
@@ -241,6 +279,8 @@ export class InkEditor extends LitElement {
     const input = codemirror.getInputField();
     input.setAttribute('aria-labelledby', 'body-label');
     input.setAttribute('aria-describedby', 'body-hint');
+    const toolbar = host.querySelector<HTMLElement>('.editor-toolbar');
+    if (toolbar) makeToolbarKeyboardFriendly(toolbar);
     // A key map value of `false` leaves the key to the browser, so Tab then moves focus.
     let leaving = false;
     const stopLeaving = () => {
