@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { expect } from './fixtures.ts';
 import { signIn as signInThroughProvider } from './sign-in.ts';
 
-export type DemoUser = 'Alice Archer' | 'Bob Baker';
+export type DemoUser = 'Alice Archer' | 'Bob Baker' | 'Carol Chen';
 
 export interface TemporaryCredentials {
   identityId: string;
