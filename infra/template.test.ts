@@ -76,6 +76,19 @@ describe('the CloudFormation template', () => {
     expect(asS3).toEqual(bucketCorsRules(settings.appOrigins));
   });
 
+  it('aborts multipart uploads nobody resumed or discarded within a week', () => {
+    const bucket = props(template, LOGICAL_ID.bucket);
+    expect(bucket.LifecycleConfiguration).toEqual({
+      Rules: [
+        {
+          Id: 'abort-incomplete-multipart-uploads',
+          Status: 'Enabled',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        },
+      ],
+    });
+  });
+
   it('makes the anonymous policy the bucket policy and lets only that policy be public', () => {
     const policy = props(template, LOGICAL_ID.bucketPolicy).PolicyDocument as {
       Statement: Record<string, unknown>[];

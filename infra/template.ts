@@ -307,6 +307,16 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
       CorsConfiguration: { CorsRules: cloudFormationCorsRules(bucketCorsRules(settings.appOrigins)) },
       // ACLs stay off and blocked; only a bucket policy may make objects public, and only ours exists.
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      // Uploads a writer never resumed nor discarded (a closed laptop) stop being stored, and billed.
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'abort-incomplete-multipart-uploads',
+            Status: 'Enabled',
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
+      },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
         IgnorePublicAcls: true,

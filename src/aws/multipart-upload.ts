@@ -337,7 +337,8 @@ async function listAllParts(s3: S3Sender, entry: UploadJournalEntry): Promise<Co
 }
 
 /** Best effort: an upload S3 no longer has needs no abort, and a failed abort is swept again later. */
-async function abortUpload(s3: S3Sender, entry: UploadJournalEntry): Promise<boolean> {
+/** Aborts one journaled upload in S3; true when S3 no longer has it (aborted now or before). */
+export async function abortUpload(s3: S3Sender, entry: UploadJournalEntry): Promise<boolean> {
   try {
     await s3.send(
       new AbortMultipartUploadCommand({ Bucket: entry.bucket, Key: entry.key, UploadId: entry.uploadId }),

@@ -13,6 +13,12 @@ import {
   type UploadPhase,
   uploadAsset,
 } from '../../data/assets.ts';
+import {
+  discardUpload,
+  isSameFile,
+  listUnfinishedUploads,
+  type UnfinishedUpload,
+} from '../../data/unfinished-uploads.ts';
 import { styles } from './ink-asset-uploader.styles.ts';
 
 export interface InkAssetUploadedDetail {
@@ -54,6 +60,9 @@ const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
  * when the same file is added again (after a network failure or a reload). At start it aborts the
  * writer's uploads abandoned for more than a day.
  *
+ * Uploads a reload interrupted are listed with how far they got: Resume asks for the same file again
+ * (checked to be the same), Discard aborts the upload in S3.
+ *
  * Give it files with `upload(files)` (paste, drop), or let the writer pick them with `browse()`.
  *
  * @event ink-asset-uploaded - {@link InkAssetUploadedEvent}: an image is uploaded and recorded.
@@ -65,9 +74,15 @@ export class InkAssetUploader extends LitElement {
   static override styles = styles;
   static override properties = {
     items: { state: true },
+    unfinished: { state: true },
+    unfinishedProblem: { state: true },
   };
 
   declare items: UploadItem[];
+  /** Uploads a reload or a closed tab interrupted (from the journal). */
+  declare unfinished: UnfinishedUpload[];
+  declare unfinishedProblem: string;
+  #resuming: UnfinishedUpload | undefined;
   #nextId = 1;
   #sweptFor: AwsSession | undefined;
   #browseTags: readonly string[] = [];
@@ -80,6 +95,8 @@ export class InkAssetUploader extends LitElement {
   constructor() {
     super();
     this.items = [];
+    this.unfinished = [];
+    this.unfinishedProblem = '';
   }
 
   override connectedCallback(): void {
@@ -148,9 +165,66 @@ export class InkAssetUploader extends LitElement {
     if (!session?.user || this.#sweptFor === session) return;
     this.#sweptFor = session;
     // Housekeeping: a failure here only means the sweep runs again next time.
-    sweepAbandonedUploads(assetStoreFor(session)).catch((error: unknown) =>
-      console.warn('upload sweep', error),
-    );
+    const store = assetStoreFor(session);
+    sweepAbandonedUploads(store)
+      .catch((error: unknown) => console.warn('upload sweep', error))
+      .then(() => listUnfinishedUploads(store))
+      .then((unfinished) => {
+        this.unfinished = unfinished;
+      })
+      .catch((error: unknown) => console.warn('unfinished uploads', error));
+  }
+
+  #resume(upload: UnfinishedUpload): void {
+    this.#resuming = upload;
+    this.unfinishedProblem = '';
+    this.renderRoot.querySelector<HTMLInputElement>('input.resume')?.click();
+  }
+
+  #pickedForResume(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    const upload = this.#resuming;
+    this.#resuming = undefined;
+    if (!file || !upload) return;
+    if (!isSameFile(upload, file)) {
+      this.unfinishedProblem = `“${file.name}” is not the file this upload started with: pick “${upload.file.name}” (${megabytes(upload.file.size)}) again.`;
+      return;
+    }
+    this.unfinished = this.unfinished.filter((other) => other !== upload);
+    void this.upload([file]);
+  }
+
+  async #discard(upload: UnfinishedUpload): Promise<void> {
+    const session = this.#session.value;
+    if (!session) return;
+    this.unfinishedProblem = '';
+    try {
+      await discardUpload(assetStoreFor(session), upload.id);
+      this.unfinished = this.unfinished.filter((other) => other !== upload);
+    } catch (error) {
+      this.unfinishedProblem = describeError(error);
+    }
+  }
+
+  #renderUnfinished() {
+    if (this.unfinished.length === 0 && !this.unfinishedProblem) return nothing;
+    return html`<section class="unfinished" aria-labelledby="unfinished-title">
+      <h2 id="unfinished-title">Unfinished uploads</h2>
+      <input type="file" class="resume" aria-label="Choose the same file to resume" @change=${this.#pickedForResume} />
+      ${this.unfinishedProblem ? html`<p class="problem" role="alert">${this.unfinishedProblem}</p>` : nothing}
+      <ul aria-label="Unfinished uploads">
+        ${this.unfinished.map(
+          (upload) => html`<li aria-label=${upload.file.name}>
+            <span class="name">${upload.file.name}</span>
+            <span class="status">${megabytes(upload.sentBytes)} of ${megabytes(upload.file.size)} uploaded</span>
+            <button type="button" @click=${() => this.#resume(upload)}>Resume</button>
+            <button type="button" @click=${() => this.#discard(upload)}>Discard</button>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   #cancel(item: UploadItem): void {
@@ -190,6 +264,7 @@ export class InkAssetUploader extends LitElement {
     const active = (state: ItemState) => !['done', 'error', 'cancelled'].includes(state);
     return html`<input type="file" accept="image/png,image/jpeg,image/gif,image/webp,image/avif" multiple
         aria-label="Choose images to upload" @change=${this.#picked} />
+      ${this.#renderUnfinished()}
       ${
         this.items.length === 0
           ? nothing

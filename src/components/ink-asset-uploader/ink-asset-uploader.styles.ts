@@ -53,4 +53,20 @@ export const styles = css`
   input[type='file'] {
     display: none;
   }
+  .unfinished {
+    margin: 0.75rem 0;
+  }
+  .unfinished h2 {
+    font-size: 1rem;
+    margin: 0 0 0.5rem;
+  }
+  .unfinished li {
+    grid-template-columns: 1fr auto auto;
+  }
+  .unfinished .status {
+    grid-column: 1;
+  }
+  .problem {
+    color: var(--ink-color-danger, #b3261e);
+  }
 `;
