@@ -33,7 +33,7 @@ async function interruptedUpload(page: Page, path: string, name: string): Promis
   page.on('request', onRequest);
   // Parts 2 and 3 never reach S3 (the connection drops each time) until after the reload.
   await page.route(HELD_PARTS, (route) => route.abort('internetdisconnected'));
-  await page.locator('ink-asset-uploader input[type="file"]:not(.resume)').setInputFiles(path);
+  await page.locator('ink-asset-uploader input[type="file"]').setInputFiles(path);
   const item = page.locator('ink-asset-uploader').getByRole('listitem', { name });
   await expect(item.getByRole('status')).toHaveText(/5\.0 MB of 11\.4 MB/, { timeout: 30_000 });
   await page.reload();

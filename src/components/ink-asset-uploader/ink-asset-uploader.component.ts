@@ -107,6 +107,7 @@ export class InkAssetUploader extends LitElement {
   /** Opens the file picker; the files picked are uploaded with `tags`. */
   browse(options: { tags?: readonly string[] } = {}): void {
     this.#browseTags = options.tags ?? [];
+    this.#resuming = undefined;
     this.renderRoot.querySelector<HTMLInputElement>('input[type="file"]')?.click();
   }
 
@@ -134,6 +135,8 @@ export class InkAssetUploader extends LitElement {
       controller: new AbortController(),
     };
     this.items = [...this.items, item];
+    // The same file again, however it came (Resume, a drop, the picker): it is no longer unfinished here.
+    this.unfinished = this.unfinished.filter((upload) => !isSameFile(upload, file));
     const update = (changes: Partial<UploadItem>) => {
       Object.assign(item, changes);
       this.items = [...this.items];
@@ -178,21 +181,17 @@ export class InkAssetUploader extends LitElement {
   #resume(upload: UnfinishedUpload): void {
     this.#resuming = upload;
     this.unfinishedProblem = '';
-    this.renderRoot.querySelector<HTMLInputElement>('input.resume')?.click();
+    // The one file input: a second would be one more control with the same job.
+    this.renderRoot.querySelector<HTMLInputElement>('input[type="file"]')?.click();
   }
 
-  #pickedForResume(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    const upload = this.#resuming;
+  #pickedForResume(upload: UnfinishedUpload, file: File | undefined): void {
     this.#resuming = undefined;
-    if (!file || !upload) return;
+    if (!file) return;
     if (!isSameFile(upload, file)) {
       this.unfinishedProblem = `“${file.name}” is not the file this upload started with: pick “${upload.file.name}” (${megabytes(upload.file.size)}) again.`;
       return;
     }
-    this.unfinished = this.unfinished.filter((other) => other !== upload);
     void this.upload([file]);
   }
 
@@ -212,7 +211,6 @@ export class InkAssetUploader extends LitElement {
     if (this.unfinished.length === 0 && !this.unfinishedProblem) return nothing;
     return html`<section class="unfinished" aria-labelledby="unfinished-title">
       <h2 id="unfinished-title">Unfinished uploads</h2>
-      <input type="file" class="resume" aria-label="Choose the same file to resume" @change=${this.#pickedForResume} />
       ${this.unfinishedProblem ? html`<p class="problem" role="alert">${this.unfinishedProblem}</p>` : nothing}
       <ul aria-label="Unfinished uploads">
         ${this.unfinished.map(
@@ -239,7 +237,8 @@ export class InkAssetUploader extends LitElement {
     const input = event.target as HTMLInputElement;
     const files = [...(input.files ?? [])];
     input.value = '';
-    void this.upload(files, { tags: this.#browseTags });
+    if (this.#resuming) this.#pickedForResume(this.#resuming, files[0]);
+    else void this.upload(files, { tags: this.#browseTags });
   }
 
   #statusText(item: UploadItem): string {
