@@ -90,6 +90,11 @@ export class InkApp extends LitElement {
     }
   }
 
+  #staySignedIn(): void {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.sign-out')?.close();
+    this.unsavedDrafts = [];
+  }
+
   async #discardAndSignOut(): Promise<void> {
     this.renderRoot.querySelector<HTMLDialogElement>('dialog.sign-out')?.close();
     const session = this.session;
@@ -159,8 +164,17 @@ export class InkApp extends LitElement {
     `;
   }
 
-  #renderSignOutDialog(): TemplateResult {
-    return html`<dialog class="sign-out" aria-labelledby="sign-out-title" aria-describedby="sign-out-why">
+  #renderSignOutDialog(): TemplateResult | typeof nothing {
+    // Only while there is something to decide: a closed dialog would still be in the page's names.
+    if (this.unsavedDrafts.length === 0) return nothing;
+    return html`<dialog
+      class="sign-out"
+      aria-labelledby="sign-out-title"
+      aria-describedby="sign-out-why"
+      @close=${() => {
+        this.unsavedDrafts = [];
+      }}
+    >
       <h2 id="sign-out-title">Changes not saved to your account</h2>
       <p id="sign-out-why">
         These could not be saved (are you offline?). Signing out removes them from this device.
@@ -172,7 +186,7 @@ export class InkApp extends LitElement {
         <button
           type="button"
           autofocus
-          @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.sign-out')?.close()}
+          @click=${this.#staySignedIn}
         >
           Stay signed in
         </button>
