@@ -4,8 +4,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { provision } from '../infra/provision.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
-import { COGNITO_PRINCIPAL_VARIABLE } from '../src/core/access-policy.ts';
-import { LOCAL_ADMIN_CREDENTIALS, registerAdmin } from './admin.ts';
+import { COGNITO_PRINCIPAL_VARIABLE, publisherPolicy } from '../src/core/access-policy.ts';
+import { backfill } from '../src/publisher/backfill.ts';
+import { textLog } from '../src/publisher/log.ts';
+import type { PublishResult } from '../src/publisher/publish.ts';
+import { createPublisher } from '../src/publisher/publisher.ts';
+import { handleStreamEvent } from '../src/publisher/stream-handler.ts';
+import {
+  LOCAL_ADMIN_CREDENTIALS,
+  LOCAL_PUBLISHER_CREDENTIALS,
+  registerAdmin,
+  registerPublisher,
+} from './admin.ts';
 import { createIdentityPool } from './cognito-identity/identity-pool.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
 import { type GatewayLogEntry, startGateway } from './gateway/server.ts';
@@ -16,6 +26,7 @@ import { reservePort } from './ports.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localRoles, roleArn } from './roles.ts';
 import { startS3Server } from './s3/s3-server.ts';
 import { SessionStore } from './sessions.ts';
+import { type StreamRunner, startStreamRunner } from './streams/stream-runner.ts';
 import { handleStsRequest } from './sts/assume-role-with-web-identity.ts';
 
 export interface LocalStackPorts {
@@ -53,6 +64,10 @@ export interface LocalStackOptions {
   oauth2Provider?: boolean;
   tableName?: string;
   bucketName?: string;
+  /** Run the publisher from the table's stream (default true), as Lambda does on AWS. */
+  publisher?: boolean;
+  /** The public site's origin in rendered pages (canonical URLs, feeds): default the first app origin. */
+  siteUrl?: string;
   onGatewayLog?: (entry: GatewayLogEntry) => void;
   log?: (line: string) => void;
 }
@@ -69,7 +84,15 @@ export interface LocalStack {
   /** The runtime config (config.json) the app needs to run against this stack. */
   appConfig: RuntimeConfig;
   sessions: SessionStore;
+  /** The publisher: the same handler Lambda runs, fed by DynamoDB Local's stream. */
+  publisher?: LocalPublisher;
   stop(): Promise<void>;
+}
+
+export interface LocalPublisher {
+  runner: StreamRunner;
+  /** Renders the whole site from the table (npm run publish:all does this against a running stack). */
+  backfill(onProgress?: (done: number, total: number) => void): Promise<PublishResult>;
 }
 
 export const LOCAL_CLIENT_ID = 'inkwell-web';
@@ -241,6 +264,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     admin.destroy();
 
+    let publisher: LocalPublisher | undefined;
+    if (options.publisher !== false) {
+      registerPublisher(sessions, LOCAL_ACCOUNT_ID, publisherPolicy(policyContext));
+      const deps = createPublisher({
+        region: LOCAL_REGION,
+        endpoint: gateway.url,
+        credentials: LOCAL_PUBLISHER_CREDENTIALS,
+        tableName,
+        bucketName,
+        site: { siteUrl: options.siteUrl ?? options.appOrigins[0] ?? gateway.url, siteName: 'Inkwell' },
+      });
+      stops.push(async () => deps.destroy());
+      const publisherLog = textLog((line) => log(line));
+      const runner = await startStreamRunner({
+        endpoint: `http://127.0.0.1:${ports.dynamodb}`,
+        region: LOCAL_REGION,
+        credentials: LOCAL_ADMIN_CREDENTIALS,
+        tableName,
+        handler: (event) => handleStreamEvent(event, deps, publisherLog),
+        checkpointFile: join(options.dataDir, 'publisher', 'checkpoint.json'),
+        failureFile: join(options.dataDir, 'publisher', 'failed-records.jsonl'),
+        log,
+      });
+      stops.push(() => runner.stop());
+      publisher = {
+        runner,
+        backfill: (onProgress) =>
+          backfill(deps, { ...(onProgress ? { onProgress: (p) => onProgress(p.done, p.total) } : {}) }),
+      };
+    }
+
     const appConfig: RuntimeConfig = {
       region: LOCAL_REGION,
       endpoint: gateway.url,
@@ -290,6 +344,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       identityPoolId: LOCAL_IDENTITY_POOL_ID,
       appConfig,
       sessions,
+      ...(publisher ? { publisher } : {}),
       stop,
     };
   } catch (error) {

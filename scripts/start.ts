@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createServer, preview } from 'vite';
+import { createProgress } from '../infra/ops/progress.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { reservePort } from '../local-aws/ports.ts';
 import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '../local-aws/stack.ts';
@@ -26,6 +27,7 @@ import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { runtimeConfigPlugin } from './lib/runtime-config-plugin.ts';
 import { seedDemoContent } from './lib/seed-demo.ts';
+import { sitePagesPlugin } from './lib/site-pages-plugin.ts';
 
 async function isEmpty(stack: LocalStack): Promise<boolean> {
   const admin = createAwsClients({
@@ -116,16 +118,29 @@ async function main() {
       : {}),
   });
   if (args.exit) return shutdown(0);
+  let seededNow = false;
   if (!args['no-seed'] && !args.ephemeral && (await isEmpty(stack))) {
+    seededNow = true;
     say('  first start: seeding demo content (npm start -- --no-seed to skip)');
     const seeded = await seedDemoContent({ config: stack.appConfig, log: (line) => say(`    ${line}`) });
     say(`  seeded ${seeded.posts} demo posts`);
+  }
+  if (stack.publisher && !args['no-seed'] && seededNow) {
+    const progress =
+      args.json || args.quiet ? undefined : createProgress({ label: '  rendering the public site' });
+    const result = await stack.publisher.backfill((done, total) => {
+      progress?.setTotal(total);
+      progress?.set(done);
+    });
+    progress?.finish();
+    say(`  public site: ${result.written.length} pages written`);
   }
 
   const config: RuntimeConfig = stack.appConfig;
   let appUrl: string | undefined;
   if (!args['no-app']) {
-    const plugins = [runtimeConfigPlugin(() => config)];
+    const site = { gatewayUrl: stack.gatewayUrl, bucketName: stack.bucketName };
+    const plugins = [runtimeConfigPlugin(() => config), sitePagesPlugin(() => site)];
     if (args.app === 'dist') {
       const server = await preview({
         root,

@@ -5,7 +5,9 @@
  * provisioning installs exactly them. With no application server, they are the whole security model:
  * see docs/security.md for what each statement is for and which attack it stops.
  */
+
 import { COUNTER_ATTRIBUTES, INDEX, ITEM_ATTRIBUTES, KEY, PARTITION_PREFIX } from './model.ts';
+import { PAGES_PREFIX } from './site/paths.ts';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -43,6 +45,12 @@ export const PUBLIC_ASSET_PREFIX = 'public/';
  * Public-read like assets, but no user may write it: only the operator's deploy does.
  */
 export const SITE_PREFIX = 'site/';
+
+/**
+ * The S3 key prefix of the public site the publisher renders (src/core/site/paths.ts): readable by
+ * everyone, writable only by the publisher's role.
+ */
+export { PAGES_PREFIX } from './site/paths.ts';
 
 export const COGNITO_PRINCIPAL_VARIABLE = 'cognito-identity.amazonaws.com:sub';
 
@@ -190,7 +198,64 @@ export function anonymousPolicy(ctx: AccessPolicyContext): PolicyDocument {
         Sid: 'PublicRead',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [arns(ctx).objects(PUBLIC_ASSET_PREFIX), arns(ctx).objects(SITE_PREFIX)],
+        Resource: [
+          arns(ctx).objects(PUBLIC_ASSET_PREFIX),
+          arns(ctx).objects(SITE_PREFIX),
+          arns(ctx).objects(PAGES_PREFIX),
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * The publisher's role (Lambda on AWS, the stream runner locally): read the public partitions and
+ * indexes and the table's stream, write only the rendered site under `pages/`. It can touch neither a
+ * draft (`D#`) nor the app build (`site/`) nor anyone's uploads (`public/`).
+ */
+export function publisherPolicy(ctx: AccessPolicyContext): PolicyDocument {
+  const arn = arns(ctx);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ReadPublicPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        Resource: arn.table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PARTITION_PREFIX.public}*`] } },
+      },
+      {
+        Sid: 'QueryPublicIndexes',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: [arn.index(INDEX.feed.name), arn.index(INDEX.byTag.name), arn.index(INDEX.byPost.name)],
+      },
+      {
+        Sid: 'ReadTableStream',
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        Resource: `${arn.table}/stream/*`,
+      },
+      {
+        // Without ListBucket a missing object reads as AccessDenied, not NoSuchKey: the first run
+        // must be able to tell "no manifest yet" from "not allowed".
+        Sid: 'ListRenderedSite',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: arn.bucket,
+        Condition: { StringLike: { 's3:prefix': [`${PAGES_PREFIX}*`] } },
+      },
+      {
+        Sid: 'WriteRenderedSite',
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        Resource: arn.objects(PAGES_PREFIX),
       },
     ],
   };

@@ -77,6 +77,10 @@ export const ITEM_ATTRIBUTES = [
   'key',
   'name',
   'bio',
+  /** Profile: the handle the author asks for (the publisher grants it), display name and avatar URL. */
+  'handle',
+  'displayName',
+  'avatar',
   'postRef',
   'parentId',
   'commentId',

@@ -17,6 +17,14 @@ export const PAGES_PREFIX = 'pages/';
 /** How many posts an index page (home, author, tag, and their older pages) lists. */
 export const PAGE_SIZE = 20;
 
+/**
+ * Reader views the app still renders itself (with `/`), until the reader app becomes islands over the
+ * rendered pages: the publisher already renders the home and tag pages (`pages/index.html`,
+ * `pages/tags/<tag>`), served at these URLs once these entries go. Readable post and author URLs
+ * (`/@handle/...`), older pages, feeds, the sitemap and robots.txt are served from `pages/` now.
+ */
+const TRANSITIONAL_APP_READER_PREFIXES = ['/tags/', '/authors/'] as const;
+
 /** URL path prefixes served by the app build (`site/`), not by rendered pages. */
 export const APP_PATH_PREFIXES = [
   '/write',
@@ -30,10 +38,13 @@ export const APP_PATH_PREFIXES = [
   '/islands.js',
   '/favicon',
   '/app.html',
+  ...TRANSITIONAL_APP_READER_PREFIXES,
 ] as const;
 
 export function isAppPath(pathname: string): boolean {
-  return APP_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix));
+  return (
+    pathname === '/' || APP_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))
+  );
 }
 
 /** Handles, slugs and tags are lower-case `a-z0-9-` by validation; anything else is encoded. */
