@@ -20,7 +20,9 @@ import {
 
 describe('parseFaultSpec', () => {
   it('reads rates, latency and seed', () => {
-    expect(parseFaultSpec('throttle:0.1,error5xx:0.05,drop:0.05,conflict:0.1,latency:20-300,seed:42')).toEqual({
+    expect(
+      parseFaultSpec('throttle:0.1,error5xx:0.05,drop:0.05,conflict:0.1,latency:20-300,seed:42'),
+    ).toEqual({
       rates: { throttle: 0.1, error5xx: 0.05, drop: 0.05, conflict: 0.1 },
       latency: { min: 20, max: 300 },
       seed: 42,
@@ -59,7 +61,9 @@ describe('FaultInjector', () => {
   });
 
   it('injects each fault at about its rate', () => {
-    const faults = new FaultInjector(parseFaultSpec('throttle:0.1,error5xx:0.05,drop:0.05,conflict:0.1,seed:1'));
+    const faults = new FaultInjector(
+      parseFaultSpec('throttle:0.1,error5xx:0.05,drop:0.05,conflict:0.1,seed:1'),
+    );
     for (let i = 0; i < 20_000; i++) faults.decide(request);
     const { injected, requests } = faults.stats;
     expect(requests).toBe(20_000);

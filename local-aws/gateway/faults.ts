@@ -16,6 +16,7 @@
  * This module is the pure decision (and the error bodies, in each service's wire shape); server.ts applies
  * it. Randomness comes from a seeded generator, so a seed replays the same sequence of decisions.
  */
+import { escapeXml } from './aws-errors.ts';
 
 export type FaultKind = 'throttle' | 'error5xx' | 'drop' | 'conflict';
 export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'error5xx', 'conflict', 'drop'];
@@ -64,7 +65,8 @@ export function parseFaultSpec(spec: string, defaultSeed: number = Date.now() % 
     const [name = '', value = ''] = part.split(':', 2).map((s) => s.trim());
     if (name === 'latency') {
       const match = /^(\d+)(?:-(\d+))?$/.exec(value);
-      if (!match) throw new Error(`faults: latency wants MIN-MAX in ms, e.g. latency:20-300 (got "${value}")`);
+      if (!match)
+        throw new Error(`faults: latency wants MIN-MAX in ms, e.g. latency:20-300 (got "${value}")`);
       const min = Number(match[1]);
       const max = Number(match[2] ?? match[1]);
       if (max < min) throw new Error(`faults: latency ${value}: the maximum is below the minimum`);
@@ -111,7 +113,10 @@ const CONFLICT_OPERATIONS = new Set([
 ]);
 
 /** Whether `fault` can happen to this request on AWS (S3 has no transactions to conflict with). */
-export function faultApplies(fault: FaultKind, request: Pick<FaultRequest, 'service' | 'operation'>): boolean {
+export function faultApplies(
+  fault: FaultKind,
+  request: Pick<FaultRequest, 'service' | 'operation'>,
+): boolean {
   if (fault !== 'conflict') return true;
   return request.service === 'dynamodb' && CONFLICT_OPERATIONS.has(request.operation);
 }
@@ -169,9 +174,7 @@ export class FaultInjector {
     this.#stats.requests += 1;
     const latency = this.config.latency;
     const delayMs =
-      latency && !request.admin
-        ? Math.round(latency.min + this.#random() * (latency.max - latency.min))
-        : 0;
+      latency && !request.admin ? Math.round(latency.min + this.#random() * (latency.max - latency.min)) : 0;
     const chosen = this.#chosen(request);
     const draw = this.#random();
     if (chosen === undefined || chosen === 'none' || !faultApplies(chosen, request)) return { delayMs, draw };
@@ -181,7 +184,10 @@ export class FaultInjector {
 
   #chosen(request: FaultRequest): FaultKind | 'none' | undefined {
     const header = request.header?.trim();
-    if (header) return header === 'none' || FAULT_KINDS.includes(header as FaultKind) ? (header as FaultKind) : undefined;
+    if (header)
+      return header === 'none' || FAULT_KINDS.includes(header as FaultKind)
+        ? (header as FaultKind)
+        : undefined;
     const index = this.#rules.findIndex(
       (rule) =>
         (!rule.service || rule.service === request.service) &&
@@ -218,7 +224,13 @@ export interface FaultResponse {
 
 const DYNAMODB_NAMESPACE = 'com.amazonaws.dynamodb.v20120810';
 
-function dynamo(status: number, code: string, type: string, fields: Record<string, unknown>, requestId: string) {
+function dynamo(
+  status: number,
+  code: string,
+  type: string,
+  fields: Record<string, unknown>,
+  requestId: string,
+) {
   return {
     status,
     headers: {
@@ -311,13 +323,12 @@ export function s3FaultResponse(
     fault === 'throttle'
       ? [503, 'SlowDown', 'Please reduce your request rate.']
       : [500, 'InternalError', 'We encountered an internal error. Please try again.'];
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
     status,
     headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
     body:
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
-      `<Error><Code>${code}</Code><Message>${message}</Message><Resource>${escape(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`,
+      `<Error><Code>${code}</Code><Message>${message}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`,
   };
 }
 

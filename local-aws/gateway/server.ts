@@ -131,7 +131,7 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const rawUrl = req.url ?? '/';
   const headers = lowerCaseHeaders(req);
   const method = req.method ?? 'GET';
-  if (rawUrl.split('?')[0] === FAULTS_PATH) return handleFaultsAdmin(options.faults, method, body, res);
+  if (rawUrl.split('?')[0] === FAULTS_PATH) return send(res, handleFaultsAdmin(options.faults, method, body));
   const route = routeRequest({ method, path: rawUrl, headers, body });
   const origin = headers.origin;
   const openCors: Record<string, string> = origin
@@ -188,15 +188,14 @@ const FAULT_HEADER = 'x-inkwell-fault';
  * "UpdateItem", "fault": "drop", "times": 1 }] }`), `DELETE` clears them, `GET` reports what was injected.
  * Only when fault injection is on: otherwise 404, as if the endpoint did not exist.
  */
-function handleFaultsAdmin(
-  faults: FaultInjector | undefined,
-  method: string,
-  body: Buffer,
-  res: ServerResponse,
-): void {
-  const json = (status: number, value: unknown) =>
-    send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
-  if (!faults) return json(404, { error: 'fault injection is off (INKWELL_FAULTS, npm start -- --faults=...)' });
+function handleFaultsAdmin(faults: FaultInjector | undefined, method: string, body: Buffer): HandlerResponse {
+  const json = (status: number, value: unknown): HandlerResponse => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  });
+  if (!faults)
+    return json(404, { error: 'fault injection is off (INKWELL_FAULTS, npm start -- --faults=...)' });
   try {
     if (method === 'POST') {
       const parsed = JSON.parse(body.toString('utf8') || '{}') as { rules?: FaultRule[] };
@@ -303,7 +302,14 @@ async function handleDynamoDb(
       requestId: randomUUID(),
     });
     const code = response.headers['x-amzn-errortype'];
-    log({ operation, principal, status: response.status, decision: 'allowed', error: code, fault: fault.fault });
+    log({
+      operation,
+      principal,
+      status: response.status,
+      decision: 'allowed',
+      error: code,
+      fault: fault.fault,
+    });
     return send(res, response, cors);
   }
   const upstream = await forward(options.dynamoDbUrl, request, withoutFaultHeader(request.headers));
@@ -373,7 +379,14 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
       : await faultFor(options, { service: 's3', operation: request.method, admin }, request.headers);
   if (fault?.fault === 'throttle' || fault?.fault === 'error5xx') {
     const response = s3FaultResponse(fault.fault, request.rawUrl.split('?')[0] ?? '/', randomUUID());
-    log({ operation, principal, status: response.status, decision: 'allowed', error: fault.fault, fault: fault.fault });
+    log({
+      operation,
+      principal,
+      status: response.status,
+      decision: 'allowed',
+      error: fault.fault,
+      fault: fault.fault,
+    });
     return send(res, request.method === 'HEAD' ? { ...response, body: '' } : response, errorCors);
   }
   // The gateway has authenticated and authorized the call: s3rver gets it unsigned.
