@@ -251,7 +251,7 @@ export class DraftController extends EventTarget {
       return;
     }
     // A save or another check ran meanwhile: its outcome is newer than this read.
-    if (this.saved !== known || this.#running || this.state === 'conflict') return;
+    if (this.saved !== known || this.#running || (this.state as SaveState) === 'conflict') return;
     if (stored.version <= known.version) return;
     if (this.unsaved) {
       clearTimeout(this.#timer);
