@@ -15,6 +15,7 @@ import {
   parseFaultSpec,
   pickFault,
   s3FaultResponse,
+  s3Operation,
   seededRandom,
 } from './faults.ts';
 
@@ -40,6 +41,20 @@ describe('parseFaultSpec', () => {
     expect(() => parseFaultSpec('explode:0.1')).toThrow(/unknown "explode"/);
     expect(() => parseFaultSpec('latency:300-20')).toThrow(/below the minimum/);
     expect(() => parseFaultSpec('seed:x')).toThrow(/whole number/);
+  });
+});
+
+describe('s3Operation', () => {
+  it('names the calls the app makes, for rules to match', () => {
+    expect(s3Operation('PUT', '/b/public/k.png', '')).toBe('PutObject');
+    expect(s3Operation('PUT', '/b/public/k.png', 'partNumber=2&uploadId=u')).toBe('UploadPart');
+    expect(s3Operation('POST', '/b/public/k.png', 'uploads')).toBe('CreateMultipartUpload');
+    expect(s3Operation('POST', '/b/public/k.png', 'uploadId=u')).toBe('CompleteMultipartUpload');
+    expect(s3Operation('DELETE', '/b/public/k.png', 'uploadId=u')).toBe('AbortMultipartUpload');
+    expect(s3Operation('GET', '/b/public/k.png', 'uploadId=u')).toBe('ListParts');
+    expect(s3Operation('GET', '/b', 'list-type=2&prefix=public/')).toBe('ListObjectsV2');
+    expect(s3Operation('HEAD', '/b/public/k.png', '')).toBe('HeadObject');
+    expect(s3Operation('DELETE', '/b/public/k.png', '')).toBe('DeleteObject');
   });
 });
 
@@ -77,10 +92,10 @@ describe('FaultInjector', () => {
     expect(faultApplies('conflict', { service: 'dynamodb', operation: 'TransactWriteItems' })).toBe(true);
     expect(faultApplies('conflict', { service: 'dynamodb', operation: 'PutItem' })).toBe(true);
     expect(faultApplies('conflict', { service: 'dynamodb', operation: 'Query' })).toBe(false);
-    expect(faultApplies('conflict', { service: 's3', operation: 'PUT' })).toBe(false);
+    expect(faultApplies('conflict', { service: 's3', operation: 'PutObject' })).toBe(false);
     const faults = new FaultInjector(parseFaultSpec('conflict:1,seed:3'));
     expect(faults.decide({ service: 'dynamodb', operation: 'Query' }).fault).toBeUndefined();
-    expect(faults.decide({ service: 's3', operation: 'PUT' }).fault).toBeUndefined();
+    expect(faults.decide({ service: 's3', operation: 'PutObject' }).fault).toBeUndefined();
     expect(faults.decide({ service: 'dynamodb', operation: 'PutItem' }).fault).toBe('conflict');
   });
 
@@ -100,7 +115,7 @@ describe('FaultInjector', () => {
     ]);
     expect(faults.decide({ service: 'dynamodb', operation: 'GetItem' }).fault).toBeUndefined();
     expect(faults.decide(request).fault).toBe('drop');
-    expect(faults.decide({ service: 's3', operation: 'PUT' }).fault).toBe('error5xx');
+    expect(faults.decide({ service: 's3', operation: 'PutObject' }).fault).toBe('error5xx');
     expect(faults.decide(request).fault).toBe('drop');
     expect(faults.decide(request).fault).toBeUndefined();
     expect(faults.pendingRules).toBe(0);

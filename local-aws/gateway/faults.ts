@@ -30,7 +30,7 @@ export interface FaultConfig {
 
 export interface FaultRequest {
   service: 'dynamodb' | 's3';
-  /** DynamoDB's operation (`UpdateItem`), or the HTTP method for S3 (`PUT`). */
+  /** The operation: DynamoDB's (`UpdateItem`), or S3's as `s3Operation` names it (`UploadPart`). */
   operation: string;
   /** The `x-inkwell-fault` header, when present. */
   header?: string;
@@ -101,6 +101,30 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** S3's operation name for a path-style request (the names rules match; enough for what the app calls). */
+export function s3Operation(method: string, path: string, query: string): string {
+  const params = new URLSearchParams(query);
+  const hasKey = path.split('/').filter(Boolean).length > 1;
+  switch (method) {
+    case 'PUT':
+      return params.has('partNumber') ? 'UploadPart' : hasKey ? 'PutObject' : 'CreateBucket';
+    case 'POST':
+      if (params.has('uploads')) return 'CreateMultipartUpload';
+      if (params.has('uploadId')) return 'CompleteMultipartUpload';
+      return params.has('delete') ? 'DeleteObjects' : 'PostObject';
+    case 'DELETE':
+      return params.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject';
+    case 'HEAD':
+      return 'HeadObject';
+    case 'GET':
+      if (params.has('uploadId')) return 'ListParts';
+      if (params.has('uploads')) return 'ListMultipartUploads';
+      return hasKey ? 'GetObject' : 'ListObjectsV2';
+    default:
+      return method;
+  }
 }
 
 /** DynamoDB operations that can meet a transaction in progress (and so raise a conflict on AWS). */

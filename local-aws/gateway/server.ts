@@ -14,6 +14,7 @@ import {
   type FaultRequest,
   type FaultRule,
   s3FaultResponse,
+  s3Operation,
   transactItemCount,
 } from './faults.ts';
 import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
@@ -229,6 +230,11 @@ function dropReply(res: ServerResponse): void {
   res.socket?.destroy();
 }
 
+function s3OperationOf(request: ParsedRequest): string {
+  const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
+  return s3Operation(request.method, path, query);
+}
+
 function withoutFaultHeader(headers: Record<string, string>): Record<string, string> {
   const { [FAULT_HEADER]: _fault, ...rest } = headers;
   return rest;
@@ -376,7 +382,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
   const fault =
     request.method === 'OPTIONS'
       ? undefined
-      : await faultFor(options, { service: 's3', operation: request.method, admin }, request.headers);
+      : await faultFor(options, { service: 's3', operation: s3OperationOf(request), admin }, request.headers);
   if (fault?.fault === 'throttle' || fault?.fault === 'error5xx') {
     const response = s3FaultResponse(fault.fault, request.rawUrl.split('?')[0] ?? '/', randomUUID());
     log({

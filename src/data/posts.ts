@@ -139,7 +139,11 @@ export async function listMyPosts(
 ): Promise<Page<MyPostSummary>> {
   return guarded(async () => {
     const partition = keys.privatePartition(authorId);
-    const { items, next } = await queryByDate(store, partition, POST_SORT_PREFIX, options);
+    // Read right after the writer's own saves: consistently (a local index allows it), never stale.
+    const { items, next } = await queryByDate(store, partition, POST_SORT_PREFIX, {
+      ...options,
+      consistent: true,
+    });
     return {
       items: items.map((item) => ({
         slug: String(item.slug ?? ''),
@@ -291,7 +295,7 @@ async function queryByDate(
   store: PostStore,
   partition: string,
   prefix: string,
-  options: { limit?: number; cursor?: string },
+  options: { limit?: number; cursor?: string; consistent?: boolean },
 ): Promise<{ items: Record<string, unknown>[]; next?: string }> {
   const input: QueryCommandInput = {
     TableName: store.tableName,
@@ -305,6 +309,7 @@ async function queryByDate(
     Select: 'ALL_PROJECTED_ATTRIBUTES',
     ScanIndexForward: false,
     Limit: options.limit ?? 20,
+    ...(options.consistent ? { ConsistentRead: true } : {}),
     ...startKey(options.cursor, [KEY.partition, KEY.sort, INDEX.byDate.sortKey], {
       name: KEY.partition,
       value: partition,
