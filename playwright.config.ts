@@ -1,7 +1,15 @@
 import { defineConfig } from '@playwright/test';
 import { findChromium } from './e2e/support/chromium.ts';
+import type { StackOptions } from './e2e/support/fixtures.ts';
 
-export default defineConfig({
+/**
+ * The fault lane: tests whose title has `@write-path` run a second time against a stack whose gateway
+ * fails about 20% of the app's DynamoDB and S3 calls the way AWS does (local-aws/gateway/faults.ts).
+ * A fixed seed, so a failure can be replayed.
+ */
+export const FAULT_LANE = 'throttle:0.06,error5xx:0.04,drop:0.05,conflict:0.05,latency:0-40,seed:20261202';
+
+export default defineConfig<StackOptions>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/support/global-setup.ts',
@@ -11,6 +19,10 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
+  projects: [
+    { name: 'default' },
+    { name: 'faults', grep: /@write-path/, use: { faults: process.env.INKWELL_E2E_FAULTS ?? FAULT_LANE } },
+  ],
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
     browserName: 'chromium',

@@ -99,11 +99,11 @@ describe('FaultInjector', () => {
     expect(faults.decide({ service: 'dynamodb', operation: 'PutItem' }).fault).toBe('conflict');
   });
 
-  it('gives the admin key no random faults and no latency, but the faults it asks for', () => {
+  it('gives exempt calls (the admin key, unsigned reads) no random faults and no latency, but the faults it asks for', () => {
     const faults = new FaultInjector(parseFaultSpec('throttle:1,latency:100-200,seed:3'));
-    expect(faults.decide({ ...request, admin: true })).toMatchObject({ delayMs: 0 });
-    expect(faults.decide({ ...request, admin: true }).fault).toBeUndefined();
-    expect(faults.decide({ ...request, admin: true, header: 'drop' }).fault).toBe('drop');
+    expect(faults.decide({ ...request, exempt: true })).toMatchObject({ delayMs: 0 });
+    expect(faults.decide({ ...request, exempt: true }).fault).toBeUndefined();
+    expect(faults.decide({ ...request, exempt: true, header: 'drop' }).fault).toBe('drop');
   });
 
   it('applies the per-request header, and queued rules in order, before random faults', () => {

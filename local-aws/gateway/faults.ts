@@ -9,7 +9,8 @@
  *
  * Rates are per request, for DynamoDB and S3 calls only (never STS, Cognito or the OpenID provider), and
  * only for calls the gateway has authenticated and authorized: a refusal stays a refusal. The local admin
- * key (scripts, provisioning, the tests' own counting) gets no random faults. `on` (or any spec) also
+ * key (scripts, provisioning, the tests' own counting) and unsigned reads (public images, which readers
+ * load through a CDN in production) get no random faults. `on` (or any spec) also
  * enables per-request faults: the `x-inkwell-fault` header on one request, or rules queued through
  * `POST /_inkwell/faults`; both are ignored when fault injection is off.
  *
@@ -34,8 +35,12 @@ export interface FaultRequest {
   operation: string;
   /** The `x-inkwell-fault` header, when present. */
   header?: string;
-  /** Calls with the local admin key get only the faults asked for (header, rules), never random ones. */
-  admin?: boolean;
+  /**
+   * Calls with the local admin key (scripts, the tests' counting) and unsigned reads (images readers load
+   * through a CDN in production, without the SDK's retries) get only the faults asked for (header,
+   * rules), never random ones or latency.
+   */
+  exempt?: boolean;
 }
 
 export interface FaultDecision {
@@ -198,7 +203,7 @@ export class FaultInjector {
     this.#stats.requests += 1;
     const latency = this.config.latency;
     const delayMs =
-      latency && !request.admin ? Math.round(latency.min + this.#random() * (latency.max - latency.min)) : 0;
+      latency && !request.exempt ? Math.round(latency.min + this.#random() * (latency.max - latency.min)) : 0;
     const chosen = this.#chosen(request);
     const draw = this.#random();
     if (chosen === undefined || chosen === 'none' || !faultApplies(chosen, request)) return { delayMs, draw };
@@ -223,7 +228,7 @@ export class FaultInjector {
       if (rule.times <= 0) this.#rules.splice(index, 1);
       return rule.fault;
     }
-    if (request.admin) return undefined;
+    if (request.exempt) return undefined;
     return pickFault(this.config.rates, this.#random());
   }
 }

@@ -263,7 +263,7 @@ async function handleDynamoDb(
 ): Promise<void> {
   const operation = request.route.operation;
   let principal = 'anonymous';
-  let admin = false;
+  let exempt = false;
   try {
     const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
     if (identity.kind === 'anonymous') {
@@ -293,14 +293,14 @@ async function handleDynamoDb(
       accountId: options.accountId,
     });
     authorize([identity.session.policy], requests, principal, 'dynamodb');
-    admin = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
+    exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     const response = dynamoErrorResponse(error);
     log({ operation, principal, status: response.status, decision: decisionOf(error), error: error.code });
     return send(res, response, cors);
   }
-  const fault = await faultFor(options, { service: 'dynamodb', operation, admin }, request.headers);
+  const fault = await faultFor(options, { service: 'dynamodb', operation, exempt }, request.headers);
   if (fault?.fault && fault.fault !== 'drop') {
     const response = dynamoFaultResponse(fault.fault, operation, {
       draw: fault.draw,
@@ -338,7 +338,8 @@ const PRESIGN_PARAMS =
 async function handleS3(options: GatewayOptions, request: ParsedRequest, res: ServerResponse, log: Log) {
   const operation = `${request.method} ${request.rawUrl.split('?')[0]}`;
   let principal = 'anonymous';
-  let admin = false;
+  // Exempt from random faults: the admin key, and unsigned reads (see faults.ts).
+  let exempt = false;
   const origin = request.headers.origin;
   const errorCors: Record<string, string> =
     origin && options.allowedOrigins().includes(origin)
@@ -352,6 +353,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     try {
       const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
       const policy = identity.kind === 'signed' ? identity.session.policy : options.anonymousPolicy;
+      exempt = identity.kind !== 'signed';
       if (identity.kind === 'signed') {
         if (identity.service !== 's3') {
           throw new AwsError(
@@ -361,7 +363,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
           );
         }
         principal = principalName(identity.session);
-        admin = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
+        exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
       }
       const { path, query } = gatewayRequest(request);
       const requests: AuthorizationRequest[] = s3AuthorizationRequests(
@@ -382,7 +384,11 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
   const fault =
     request.method === 'OPTIONS'
       ? undefined
-      : await faultFor(options, { service: 's3', operation: s3OperationOf(request), admin }, request.headers);
+      : await faultFor(
+          options,
+          { service: 's3', operation: s3OperationOf(request), exempt },
+          request.headers,
+        );
   if (fault?.fault === 'throttle' || fault?.fault === 'error5xx') {
     const response = s3FaultResponse(fault.fault, request.rawUrl.split('?')[0] ?? '/', randomUUID());
     log({
