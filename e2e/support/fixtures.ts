@@ -1,4 +1,5 @@
 import { test as base, expect } from '@playwright/test';
+import { faultReport } from '../../local-aws/gateway/faults-admin.ts';
 import type { RuntimeConfig } from '../../src/config/runtime-config.ts';
 import { startStackProcess } from './local-stack-process.ts';
 
@@ -30,7 +31,15 @@ export const test = base.extend<object, StackOptions & { stack: StackEndpoints }
           oidcIssuer: own.oidcIssuer,
           config: own.config,
         });
+        // The lane is only worth its minutes if faults were injected: say how many, and fail if none.
+        const report = await faultReport(own.gatewayUrl);
         await own.stop();
+        const injected = Object.values(report.injected).reduce((sum, n) => sum + n, 0);
+        console.log(
+          `[faults] ${injected} of ${report.requests} calls faulted: ${JSON.stringify(report.injected)}`,
+        );
+        if (report.requests > 50 && injected === 0)
+          throw new Error(`no faults injected with --faults=${faults}`);
         return;
       }
       const raw = process.env.INKWELL_E2E_STACK;
