@@ -152,6 +152,8 @@ export function faultApplies(
 
 export interface FaultStats {
   requests: number;
+  /** Requests random faults could hit (not exempt): the app's calls. */
+  eligible: number;
   injected: Record<FaultKind, number>;
 }
 
@@ -160,7 +162,11 @@ export class FaultInjector {
   readonly config: FaultConfig;
   readonly #random: () => number;
   #rules: Required<FaultRule>[] = [];
-  #stats: FaultStats = { requests: 0, injected: { throttle: 0, error5xx: 0, drop: 0, conflict: 0 } };
+  #stats: FaultStats = {
+    requests: 0,
+    eligible: 0,
+    injected: { throttle: 0, error5xx: 0, drop: 0, conflict: 0 },
+  };
 
   constructor(config: FaultConfig) {
     this.config = config;
@@ -191,7 +197,7 @@ export class FaultInjector {
   }
 
   get stats(): FaultStats {
-    return { requests: this.#stats.requests, injected: { ...this.#stats.injected } };
+    return { ...this.#stats, injected: { ...this.#stats.injected } };
   }
 
   get pendingRules(): number {
@@ -201,6 +207,7 @@ export class FaultInjector {
   /** What happens to one request: a fault (or none) and a delay. */
   decide(request: FaultRequest): FaultDecision {
     this.#stats.requests += 1;
+    if (!request.exempt) this.#stats.eligible += 1;
     const latency = this.config.latency;
     const delayMs =
       latency && !request.exempt ? Math.round(latency.min + this.#random() * (latency.max - latency.min)) : 0;

@@ -103,16 +103,24 @@ export async function guarded<T>(call: () => Promise<T>): Promise<T> {
 
 // --- Reading ----------------------------------------------------------------------------------------
 
-/** A published post, as readers (and guests) load it from the author's public partition. */
+/**
+ * A published post, as readers (and guests) load it from the author's public partition. `consistent`
+ * for the author, who may have published it a moment ago; readers' reads are eventually consistent.
+ */
 export async function getPublishedPost(
   client: DynamoDBDocumentClient,
   tableName: string,
   authorId: string,
   slug: string,
+  options: { consistent?: boolean } = {},
 ): Promise<PublishedPost & { readingMinutes: number }> {
   return guarded(async () => {
     const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: keys.published(authorId, slug) }),
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.published(authorId, slug),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      }),
     );
     if (!Item) throw new PostNotFoundError(`No published post "${slug}"`);
     const post = postFromItem(Item) as PublishedPost;
