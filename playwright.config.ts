@@ -7,7 +7,8 @@ import type { StackOptions } from './e2e/support/fixtures.ts';
  * fails about 20% of the app's DynamoDB and S3 calls the way AWS does (local-aws/gateway/faults.ts).
  * A fixed seed, so a failure can be replayed.
  */
-export const FAULT_LANE = 'throttle:0.06,error5xx:0.04,drop:0.05,conflict:0.05,latency:0-40,seed:20261202';
+// Conflicts hit only writes: about 17% of reads and 25% of writes fail once.
+export const FAULT_LANE = 'throttle:0.07,error5xx:0.05,drop:0.05,conflict:0.08,latency:0-40,seed:20261202';
 
 export default defineConfig<StackOptions>({
   testDir: 'e2e',

@@ -102,6 +102,7 @@ describe('FaultInjector', () => {
   it('gives exempt calls (the admin key, unsigned reads) no random faults and no latency, but the faults it asks for', () => {
     const faults = new FaultInjector(parseFaultSpec('throttle:1,latency:100-200,seed:3'));
     expect(faults.decide({ ...request, exempt: true })).toMatchObject({ delayMs: 0 });
+    expect(faults.stats).toMatchObject({ requests: 1, eligible: 0 });
     expect(faults.decide({ ...request, exempt: true }).fault).toBeUndefined();
     expect(faults.decide({ ...request, exempt: true, header: 'drop' }).fault).toBe('drop');
   });
