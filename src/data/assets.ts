@@ -391,19 +391,22 @@ export async function setAssetTags(store: AssetStore, asset: Asset, tags: readon
   const removed = asset.tags.filter((tag) => !updated.tags.includes(tag));
   const pk = keys.publicPartition(asset.ownerId);
   try {
-    await store.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...assetItems(updated).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
-          ...removed.map((tag) => ({
-            Delete: {
-              TableName: store.tableName,
-              Key: { PK: pk, SK: keys.assetTagEntry(tag, asset.assetId).SK },
-            },
-          })),
-        ],
-      }),
-    );
+    const send = () =>
+      store.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...assetItems(updated).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
+            ...removed.map((tag) => ({
+              Delete: {
+                TableName: store.tableName,
+                Key: { PK: pk, SK: keys.assetTagEntry(tag, asset.assetId).SK },
+              },
+            })),
+          ],
+        }),
+      );
+    // Puts and deletes of whole items: a re-send (a lost reply, a conflict) writes the same again.
+    await retryingConflicts(send);
   } catch (error) {
     throw new AssetError('asset-save-failed', `The tags of "${asset.name}" could not be saved. Try again.`, {
       cause: error,
