@@ -12,7 +12,12 @@ import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-id
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
-import { clearFaults, faultReport, queueFaults } from '../../local-aws/gateway/faults-admin.ts';
+import {
+  clearFaults,
+  clientsWithFaultHeader,
+  faultReport,
+  queueFaults,
+} from '../../local-aws/gateway/faults-admin.ts';
 import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
 import {
   LOCAL_CLI_REDIRECT_URI,
@@ -255,5 +260,19 @@ describe('posts when AWS fails the way it does', () => {
     );
     await deletePost(store, loaded);
     expect(await itemsOf(id)).toEqual(['U#STATS']);
+  });
+
+  it('a test can fault one request with the x-inkwell-fault header', async () => {
+    const faulted = clientsWithFaultHeader(stack.gatewayUrl, 'throttle');
+    const error: unknown = await faulted.documents
+      .send(new GetCommand({ TableName: stack.tableName, Key: keys.authorStats(writer.id) }))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(['ProvisionedThroughputExceededException', 'ThrottlingException']).toContain(
+      (error as { name?: string } | undefined)?.name,
+    );
+    faulted.destroy();
   });
 });
