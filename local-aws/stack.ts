@@ -18,6 +18,7 @@ import {
 } from './admin.ts';
 import { createIdentityPool } from './cognito-identity/identity-pool.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
+import { FaultInjector } from './gateway/faults.ts';
 import { type GatewayLogEntry, startGateway } from './gateway/server.ts';
 import { TableSchemaCache } from './gateway/table-schemas.ts';
 import { startOAuth2Provider } from './oauth2/provider.ts';
@@ -70,6 +71,8 @@ export interface LocalStackOptions {
   siteUrl?: string;
   onGatewayLog?: (entry: GatewayLogEntry) => void;
   log?: (line: string) => void;
+  /** Fault injection in the gateway, e.g. `throttle:0.1,drop:0.05,latency:20-300,seed:7` (gateway/faults.ts). */
+  faults?: string;
 }
 
 export interface LocalStack {
@@ -211,6 +214,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         credentials: LOCAL_ADMIN_CREDENTIALS,
       }),
     );
+    const faults = FaultInjector.fromSpec(options.faults);
+    if (faults) log(`fault injection on: ${options.faults} (seed ${faults.config.seed})`);
     const gateway = await startGateway({
       port: ports.gateway,
       region: LOCAL_REGION,
@@ -246,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
       cognito: (target, body) => identityPool.handle(target, body),
       ...(options.onGatewayLog ? { onLog: options.onGatewayLog } : {}),
+      ...(faults ? { faults } : {}),
     });
     stops.push(gateway.close);
 

@@ -8,6 +8,7 @@
  *   npm start -- --ephemeral   free ports and a throwaway data folder (what the tests use)
  *   npm start -- --json        print one JSON line with the endpoints when ready (for test harnesses)
  *   npm start -- --with-oauth2 also a plain OAuth 2.0 provider (Login with Amazon look-alike) to sign in with
+ *   npm start -- --faults=throttle:0.1,drop:0.05,latency:20-300   fault injection (or INKWELL_FAULTS)
  *
  * Ports: INKWELL_APP_PORT (5173), INKWELL_GATEWAY_PORT (4566), INKWELL_OIDC_PORT (4567),
  * INKWELL_DYNAMODB_PORT (4568), INKWELL_S3_PORT (4569), INKWELL_OAUTH2_PORT (4570, with --with-oauth2 or
@@ -54,6 +55,7 @@ const { values: args } = parseArgs({
     quiet: { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
     'with-oauth2': { type: 'boolean', default: false },
+    faults: { type: 'string' },
   },
 });
 
@@ -106,13 +108,14 @@ async function main() {
     appOrigins: [...appOrigins, ...extraOrigins],
     ...(args['credentials-ttl'] ? { credentialsTtlSeconds: Number(args['credentials-ttl']) } : {}),
     ...(args['token-ttl'] ? { tokenTtlSeconds: Number(args['token-ttl']) } : {}),
+    ...((args.faults ?? env.INKWELL_FAULTS) ? { faults: args.faults ?? env.INKWELL_FAULTS } : {}),
     identityMode: (args['identity-mode'] ?? env.INKWELL_IDENTITY_MODE ?? 'cognito') as 'cognito' | 'sts',
     log: (line) => say(`  ${line}`),
     ...(env.INKWELL_GATEWAY_LOG
       ? {
           onGatewayLog: (e) =>
             console.error(
-              `[gateway] ${e.status} ${e.service}.${e.operation} ${e.principal} ${e.decision}${e.error ? ` ${e.error}` : ''} ${e.ms}ms`,
+              `[gateway] ${e.status} ${e.service}.${e.operation} ${e.principal} ${e.decision}${e.error ? ` ${e.error}` : ''}${e.fault ? ` fault:${e.fault}` : ''} ${e.ms}ms`,
             ),
         }
       : {}),

@@ -12,6 +12,7 @@ import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-id
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
+import { clientsWithFaultHeader } from '../../local-aws/gateway/faults-admin.ts';
 import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
 import {
   LOCAL_CLI_REDIRECT_URI,
@@ -307,5 +308,14 @@ describe('posts on the real stack', () => {
     await expect(listAuthorPosts(guest, users.bob.id, { cursor: first.next! })).rejects.toMatchObject({
       code: 'invalid-cursor',
     });
+  });
+
+  it('with fault injection off, the fault header and the fault endpoint do nothing', async () => {
+    const asked = clientsWithFaultHeader(stack.gatewayUrl, 'throttle');
+    await asked.documents.send(
+      new GetCommand({ TableName: stack.tableName, Key: keys.authorStats(users.alice.id) }),
+    );
+    asked.destroy();
+    expect((await fetch(`${stack.gatewayUrl}/_inkwell/faults`)).status).toBe(404);
   });
 });

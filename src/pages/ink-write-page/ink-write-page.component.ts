@@ -98,6 +98,10 @@ export class InkWritePage extends LitElement {
   };
   readonly #onControllerChange = () => this.#controllerChanged();
   readonly #onOnline = () => void this.#controller?.flush();
+  /** Back in view: another window may have saved this post meanwhile. */
+  readonly #onVisible = () => {
+    if (document.visibilityState === 'visible') void this.#controller?.checkStored();
+  };
   #watched: AwsSession | undefined;
   readonly #session = new ContextConsumer(this, {
     context: awsSessionContext,
@@ -118,11 +122,15 @@ export class InkWritePage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('online', this.#onOnline);
+    addEventListener('focus', this.#onVisible);
+    document.addEventListener('visibilitychange', this.#onVisible);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('online', this.#onOnline);
+    removeEventListener('focus', this.#onVisible);
+    document.removeEventListener('visibilitychange', this.#onVisible);
     this.#watched?.removeEventListener('change', this.#onSessionChange);
     // Save what is pending, but no longer steer this (detached) page: a new post created by this last
     // save must not navigate back to the editor.
@@ -184,6 +192,7 @@ export class InkWritePage extends LitElement {
       authorName: session.user?.name ?? 'Anonymous',
       storage: localStorage,
       operations: {
+        load: (slug) => getDraft(store(), authorId, slug),
         create: (input) => createPost(store(), input),
         save: (post) => saveDraft(store(), post),
         rename: (post, slug) => renameDraft(store(), post, slug),
