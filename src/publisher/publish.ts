@@ -23,6 +23,23 @@ export interface PublisherDeps {
   config: SiteConfig;
   render: MarkdownRenderer;
   now?: () => Date;
+  /**
+   * Runs renders one at a time. The manifest (hashes and handle claims) is read, changed and written
+   * by each render, so two at once would lose one's changes. On AWS the function's reserved
+   * concurrency of 1 does this across invocations; in one process (the local runner and a backfill
+   * together) this lock does.
+   */
+  exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+/** A lock for `PublisherDeps.exclusive`: work runs in call order, one at a time. */
+export function createExclusive(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => {});
+    return run;
+  };
 }
 
 export interface PublishResult {
@@ -36,7 +53,16 @@ const splitRef = (ref: string) => {
   return { authorId: ref.slice(0, slash), slug: ref.slice(slash + 1) };
 };
 
-export async function publishScope(
+export function publishScope(
+  deps: PublisherDeps,
+  requested: SiteScope,
+  options: { known?: readonly SitePost[]; widen?: boolean } = {},
+): Promise<PublishResult> {
+  const work = () => renderScope(deps, requested, options);
+  return deps.exclusive ? deps.exclusive(work) : work();
+}
+
+async function renderScope(
   deps: PublisherDeps,
   requested: SiteScope,
   options: {

@@ -8,7 +8,7 @@ import { JSDOM } from 'jsdom';
 import { createAwsClients } from '../aws/client-factory.ts';
 import { createMarkdownRenderer } from '../core/markdown/render.ts';
 import type { SiteConfig } from '../core/site/site-model.ts';
-import type { PublisherDeps } from './publish.ts';
+import { createExclusive, type PublisherDeps } from './publish.ts';
 import { s3SiteStore } from './site-store.ts';
 
 export interface PublisherSettings {
@@ -33,6 +33,7 @@ export function createPublisher(settings: PublisherSettings): PublisherDeps & { 
     reader: { documents: clients.documents, tableName: settings.tableName },
     store: s3SiteStore(clients.s3, settings.bucketName),
     config: settings.site,
+    exclusive: createExclusive(),
     render: createMarkdownRenderer(window as unknown as Parameters<typeof createMarkdownRenderer>[0]),
     destroy: () => {
       clients.destroy();
