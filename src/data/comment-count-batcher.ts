@@ -12,6 +12,14 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
+/**
+ * `queueMicrotask` called as a plain function: kept in a field and called as `this.#schedule(...)`, it
+ * would get the batcher as `this`, which browsers refuse ("Illegal invocation").
+ */
+function endOfTask(flush: () => void): void {
+  queueMicrotask(flush);
+}
+
 export class CommentCountBatcher {
   readonly #fetch: FetchCounts;
   readonly #schedule: (flush: () => void) => void;
@@ -22,7 +30,7 @@ export class CommentCountBatcher {
    * @param fetch - fetches counts for at most 100 post refs (`<authorId>/<slug>`) in one request.
    * @param schedule - when to flush; default the end of the current task (a microtask).
    */
-  constructor(fetch: FetchCounts, schedule: (flush: () => void) => void = queueMicrotask) {
+  constructor(fetch: FetchCounts, schedule: (flush: () => void) => void = endOfTask) {
     this.#fetch = fetch;
     this.#schedule = schedule;
   }
