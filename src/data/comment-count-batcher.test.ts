@@ -32,6 +32,11 @@ describe('CommentCountBatcher', () => {
     expect(fetch).toHaveBeenCalledTimes(2);
   });
 
+  it('resolves a count the fetch reports as unknown (a broken counter) as undefined', async () => {
+    const batcher = new CommentCountBatcher(async () => new Map([['a/broken', undefined]]));
+    expect(await batcher.count('a/broken')).toBeUndefined();
+  });
+
   describe('by default', () => {
     afterEach(() => {
       vi.unstubAllGlobals();

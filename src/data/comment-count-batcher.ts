@@ -5,10 +5,11 @@
  */
 import { BATCH_GET_LIMIT } from './comments.ts';
 
-export type FetchCounts = (postRefs: string[]) => Promise<Map<string, number>>;
+/** Counts by post ref; a post the map does not mention counts 0, one mapped to undefined is unknown. */
+export type FetchCounts = (postRefs: string[]) => Promise<Map<string, number | undefined>>;
 
 interface Waiter {
-  resolve: (count: number) => void;
+  resolve: (count: number | undefined) => void;
   reject: (error: unknown) => void;
 }
 
@@ -35,9 +36,9 @@ export class CommentCountBatcher {
     this.#schedule = schedule;
   }
 
-  /** The comment count of one post; resolved by the batch it joins. */
-  count(postRef: string): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /** The comment count of one post (undefined: unknown); resolved by the batch it joins. */
+  count(postRef: string): Promise<number | undefined> {
+    return new Promise<number | undefined>((resolve, reject) => {
       const waiters = this.#pending.get(postRef) ?? [];
       waiters.push({ resolve, reject });
       this.#pending.set(postRef, waiters);
@@ -58,7 +59,8 @@ export class CommentCountBatcher {
       this.#fetch(batch).then(
         (counts) => {
           for (const ref of batch)
-            for (const waiter of pending.get(ref) ?? []) waiter.resolve(counts.get(ref) ?? 0);
+            for (const waiter of pending.get(ref) ?? [])
+              waiter.resolve(counts.has(ref) ? counts.get(ref) : 0);
         },
         (error: unknown) => {
           for (const ref of batch) for (const waiter of pending.get(ref) ?? []) waiter.reject(error);

@@ -36,7 +36,7 @@ describe('getCommentCounts', () => {
           Responses: {
             [TABLE]: [
               { PK: { S: 'N#us-east-1:alice' }, SK: { S: 'P#p-3' }, comments: { N: '4' } },
-              // Anyone signed in may SET a counter to a string: it reads as absent.
+              // Anyone signed in may SET a counter to a string: its count is unknown, not a number.
               { PK: { S: 'N#us-east-1:alice' }, SK: { S: 'P#p-5' }, comments: { S: 'x' } },
             ],
           },
@@ -55,7 +55,8 @@ describe('getCommentCounts', () => {
     expect([keysOf(0), keysOf(1)]).toEqual([100, 50]);
     expect(counts.get('us-east-1:alice/p-3')).toBe(4);
     expect(counts.get('us-east-1:alice/p-4')).toBe(0);
-    expect(counts.get('us-east-1:alice/p-5')).toBe(0);
+    expect(counts.has('us-east-1:alice/p-5')).toBe(true);
+    expect(counts.get('us-east-1:alice/p-5')).toBeUndefined();
   });
 });
 

@@ -340,13 +340,14 @@ export async function unlikeComment(
 
 /**
  * Comment counts of many posts: one BatchGetItem per 100 posts (a page of an index is one request).
- * Keyed by `formatPostRef`; posts nobody commented on count 0, and so do counters that are not a number.
+ * Keyed by `formatPostRef`; posts nobody commented on count 0. A counter that is not a number (anyone
+ * signed in can SET one to a string) is unknown: undefined, never shown as a number.
  */
 export async function getCommentCounts(
   store: CommentStore,
   posts: readonly PostRef[],
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>(posts.map((post) => [formatPostRef(post), 0]));
+): Promise<Map<string, number | undefined>> {
+  const counts = new Map<string, number | undefined>(posts.map((post) => [formatPostRef(post), 0]));
   const items = await batchGet(
     store,
     posts.map((post) => keys.counters(post.authorId, post.slug)),
@@ -355,7 +356,10 @@ export async function getCommentCounts(
   for (const item of items) {
     const authorId = String(item[KEY.partition]).slice(PARTITION_PREFIX.counters.length);
     const slug = String(item[KEY.sort]).slice(2);
-    counts.set(formatPostRef({ authorId, slug }), counterValue(item.comments) ?? 0);
+    counts.set(
+      formatPostRef({ authorId, slug }),
+      item.comments === undefined ? 0 : counterValue(item.comments),
+    );
   }
   return counts;
 }
