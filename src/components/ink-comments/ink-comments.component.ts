@@ -310,11 +310,17 @@ export class InkComments extends LitElement {
       this.#attempts.delete(formKey);
       const ref = commentRef(comment);
       loaded.data.comments = [...loaded.data.comments.filter((c) => commentRef(c) !== ref), comment];
-      if (kind === 'new') {
+      // A retry whose text changed meets the earlier text already stored: that one stands, and the
+      // new text stays in the form rather than vanishing.
+      const storedEarlier = comment.body !== body.trim();
+      if (storedEarlier) {
+        this.message =
+          'Your comment was already posted with its earlier text, as shown. Edit it to change it.';
+      } else if (kind === 'new') {
         this.draft = '';
         form.reset();
       }
-      this.replyTo = undefined;
+      if (!storedEarlier) this.replyTo = undefined;
       return ref;
     });
   }
