@@ -42,7 +42,11 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../src/aws/client-factory.ts';
+import { commentItem, hideMarkerItem, reactionItem } from '../src/core/comment-items.ts';
 import { INDEX, keys } from '../src/core/model.ts';
+import { publishedItem } from '../src/core/post-items.ts';
+import { buildThreads, listComments, postComment } from '../src/data/comments.ts';
+import { listFeed } from '../src/data/feed.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from './admin.ts';
 import { obtainTokens } from './oidc/headless-login.ts';
 import { LOCAL_CLI_REDIRECT_URI, LOCAL_CLIENT_ID, type LocalStack, startLocalStack } from './stack.ts';
@@ -677,5 +681,149 @@ describe('the legitimate twins of those attacks are allowed', () => {
     );
     expect(Item?.title).toBe('Hello');
     viaSts.destroy();
+  });
+});
+
+/**
+ * Comments and authorship: what IAM refuses, and what IAM allows (a writer's own partition, any
+ * value in a counter) that readers then refuse to believe (issue 15, 1 to 3).
+ */
+describe('comments, likes, counters and who wrote what', () => {
+  const post = { authorId: '', slug: 'hello' };
+  const carolsId = 'us-east-1:00000000-0000-4000-8000-00000000ca01';
+  const comment = () => ({ commenterId: ids.alice, id: 'alicecomment01' });
+
+  beforeAll(() => {
+    post.authorId = ids.alice;
+  });
+
+  it("refused: bob's like whose marker is in alice's partition, even inside a transaction", async () => {
+    const marker = { ...reactionItem(ids.bob, post, comment(), 'now'), PK: keys.publicPartition(ids.alice) };
+    await expect(
+      bob.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: marker } },
+            {
+              Update: {
+                TableName: table,
+                Key: keys.commentCounters(ids.alice, 'alicecomment01'),
+                UpdateExpression: 'ADD likes :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it("refused: bob's hide marker in alice's partition, in a transaction with his own like", async () => {
+    await expect(
+      bob.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: reactionItem(ids.bob, post, comment(), 'now') } },
+            { Put: { TableName: table, Item: hideMarkerItem(post, comment(), 'now') } },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it("allowed twin: bob's like, his marker and alice's comment counter in one transaction", async () => {
+    await bob.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: reactionItem(ids.bob, post, comment(), 'now') } },
+          {
+            Update: {
+              TableName: table,
+              Key: keys.commentCounters(ids.alice, 'alicecomment01'),
+              UpdateExpression: 'ADD likes :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ],
+        ClientRequestToken: 'security-suite-like-1',
+      }),
+    );
+  });
+
+  it('allowed by IAM, disbelieved by readers: bob publishes into his own partition as alice', async () => {
+    const now = new Date().toISOString();
+    const forged = {
+      authorId: ids.alice,
+      authorName: 'Alice Archer',
+      slug: 'by-alice-honest',
+      title: 'By Alice, honest',
+      body: 'Not by Alice.',
+      excerpt: '',
+      tags: [],
+      status: 'published' as const,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: now,
+    };
+    await bob.documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...publishedItem(forged), ...keys.published(ids.bob, forged.slug) },
+      }),
+    );
+    const { posts } = await listFeed(guest.documents, table, { limit: 50 });
+    const shown = posts.find((summary) => summary.title === 'By Alice, honest');
+    expect(shown).toMatchObject({ authorId: ids.bob, authorName: '', slug: 'by-alice-honest' });
+  });
+
+  it('allowed by IAM, harmless: a counter SET to a string, then an honest comment is stored and reported once', async () => {
+    const target = { authorId: ids.alice, slug: 'string-counter' };
+    await bob.documents.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.counters(ids.alice, target.slug),
+        UpdateExpression: 'SET likes = :s, comments = :s',
+        ExpressionAttributeValues: { ':s': 'x' },
+      }),
+    );
+    const store = { documents: bob.documents, tableName: table };
+    const posted = await postComment(store, {
+      post: target,
+      commenterId: ids.bob,
+      commenterName: 'Bob',
+      body: 'Still here.',
+    });
+    const listed = await listComments({ documents: guest.documents, tableName: table }, target);
+    expect(listed.comments.map((c) => [c.commenterId, c.body])).toEqual([[ids.bob, 'Still here.']]);
+    expect(posted.body).toBe('Still here.');
+  });
+
+  it('allowed by IAM, harmless: bob reuses a comment id of someone else’s in his own partition', async () => {
+    const target = { authorId: ids.alice, slug: 'reused-ids' };
+    const now = Date.now();
+    const write = (who: AwsClients, commenterId: string, body: string, at: number) =>
+      who.documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: commentItem({
+            post: target,
+            commenterId,
+            commenterName: body,
+            body,
+            createdAt: new Date(at).toISOString(),
+            commentId: 'samecomment01',
+          }),
+        }),
+      );
+    await write(alice, ids.alice, 'Alice first.', now);
+    await write(bob, ids.bob, 'Bob later, same id.', now + 1000);
+    // Bob cannot write as anyone else, whatever the id.
+    await expect(write(bob, carolsId, 'As carol.', now + 2000)).rejects.toMatchObject(denied);
+    const listed = await listComments({ documents: guest.documents, tableName: table }, target);
+    expect(buildThreads(listed).map((thread) => thread.comment?.body)).toEqual([
+      'Alice first.',
+      'Bob later, same id.',
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { PUBLIC_ASSET_PREFIX } from '../core/access-policy.ts';
+import { counterValue } from '../core/comment-items.ts';
 import { INDEX, KEY, keys, POST_SORT_PREFIX } from '../core/model.ts';
 import {
   draftItem,
@@ -288,8 +289,9 @@ export async function getPostCounters(
           const authorId = String(item.PK).slice(keys.countersPartition('').length);
           const slug = String(item.SK).slice(POST_SORT_PREFIX.length);
           counters.set(`${authorId}/${slug}`, {
-            likes: Number(item.likes ?? 0),
-            comments: Number(item.comments ?? 0),
+            // Anyone signed in may SET a counter to anything: a value that is not a number is absent.
+            likes: counterValue(item.likes) ?? 0,
+            comments: counterValue(item.comments) ?? 0,
           });
         }
         request = result.UnprocessedKeys as typeof request;

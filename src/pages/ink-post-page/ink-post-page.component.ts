@@ -79,7 +79,7 @@ export class InkPostPage extends LitElement {
         return html`<article>
           <h1>${post.title}</h1>
           <p class="meta">
-            <a href=${links.author(post.authorId)}>${post.authorName}</a> ·
+            <a href=${links.author(post.authorId)}>${post.authorName || 'Unnamed author'}</a> ·
             <time datetime=${post.publishedAt}>${new Date(post.publishedAt).toLocaleDateString(undefined, { dateStyle: 'long' })}</time>
             · ${post.readingMinutes} min read
             ${mine ? html` · <a href=${links.write(post.slug)}>Edit</a>` : nothing}
