@@ -5,6 +5,7 @@ import { provision } from '../infra/provision.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { COGNITO_PRINCIPAL_VARIABLE } from '../src/core/access-policy.ts';
+import { cognitoRoleTrust } from '../src/core/trust-policy.ts';
 import { LOCAL_ADMIN_CREDENTIALS, registerAdmin } from './admin.ts';
 import { createIdentityPool } from './cognito-identity/identity-pool.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
@@ -176,6 +177,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       providers: [{ loginsKey: issuerKey, issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }],
       oauth2Providers: trustedOAuth2,
       allowUnauthenticated: true,
+      // As the template provisions it: guests use the basic flow (see docs/security.md).
+      allowClassicFlow: true,
       authenticatedRole: roles.writer,
       unauthenticatedRole: roles.reader,
       sessions,
@@ -202,11 +205,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handleStsRequest(body, {
           sessions,
           roles: [
-            ...[roles.writer, roles.reader].map((role) => ({
-              ...role,
+            {
+              ...roles.writer,
               trustedIssuers,
+              cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'authenticated'),
               maxSessionDurationSeconds: 43_200,
-            })),
+            },
+            {
+              ...roles.reader,
+              trustedIssuers,
+              cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'unauthenticated'),
+              maxSessionDurationSeconds: 43_200,
+            },
             ...(oauth2WriterRole
               ? [
                   {
@@ -220,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ],
           defaultDurationSeconds: credentialsTtlSeconds,
           minDurationSeconds: options.minCredentialsTtlSeconds ?? Math.min(900, credentialsTtlSeconds),
+          cognito: identityPool,
         }),
       cognito: (target, body) => identityPool.handle(target, body),
       ...(options.onGatewayLog ? { onLog: options.onGatewayLog } : {}),
@@ -249,8 +260,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assetBaseUrl: `${gateway.url}/${bucketName}/`,
       identity:
         identityMode === 'cognito'
-          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID }
-          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID },
+          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID, guestRoleArn: roles.reader.arn }
+          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID, guestRoleArn: roles.reader.arn },
       providers: [
         {
           id: 'local',

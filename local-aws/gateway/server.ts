@@ -9,7 +9,7 @@ import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
 import type { AuthorizationRequest } from './iam/evaluate.ts';
 import { s3AuthorizationRequests } from './iam/s3-requests.ts';
 import { routeRequest, type ServiceRoute } from './route.ts';
-import { type GatewayRequest, verifySigV4 } from './sigv4-verify.ts';
+import { type GatewayRequest, requireRegion, verifySigV4 } from './sigv4-verify.ts';
 import type { TableSchemaCache } from './table-schemas.ts';
 
 export interface HandlerResponse {
@@ -203,6 +203,7 @@ async function handleDynamoDb(
         400,
       );
     }
+    requireRegion(identity, options.region);
     principal = principalName(identity.session);
     let input: unknown;
     try {
@@ -215,7 +216,7 @@ async function handleDynamoDb(
       region: options.region,
       accountId: options.accountId,
     });
-    authorize([identity.session.policy], requests, principal, 'dynamodb');
+    authorize([identity.session.policy], requests, principal, 'dynamodb', identity.session.sessionPolicies);
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     const response = dynamoErrorResponse(error);
@@ -251,6 +252,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     try {
       const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
       const policy = identity.kind === 'signed' ? identity.session.policy : options.anonymousPolicy;
+      const sessionPolicies = identity.kind === 'signed' ? identity.session.sessionPolicies : undefined;
       if (identity.kind === 'signed') {
         if (identity.service !== 's3') {
           throw new AwsError(
@@ -259,6 +261,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
             403,
           );
         }
+        requireRegion(identity, options.region);
         principal = principalName(identity.session);
       }
       const { path, query } = gatewayRequest(request);
@@ -269,7 +272,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
         request.headers,
         request.body,
       );
-      authorize([policy], requests, principal, 's3');
+      authorize([policy], requests, principal, 's3', sessionPolicies);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
       const response = s3ErrorResponse(error, request.rawUrl.split('?')[0] ?? '/');
