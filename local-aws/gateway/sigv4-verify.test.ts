@@ -145,6 +145,7 @@ describe('verifySigV4 with requests signed by the real SDK clients', () => {
       session,
       service: 'dynamodb',
       region: REGION,
+      presigned: false,
     });
   });
 
