@@ -370,6 +370,20 @@ describe('attacks through the gateway are refused', () => {
       ),
     ).rejects.toMatchObject(denied);
   });
+  it('17b. bob reads a whole counter item back by failing a condition (ReturnValuesOnConditionCheckFailure)', async () => {
+    await expect(
+      bob.documents.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.counters(ids.alice, 'hello'),
+          UpdateExpression: 'ADD likes :one',
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
   it('18. a writer adds an attribute the data model does not know (isAdmin) to their own item', async () => {
     await expect(
       bob.documents.send(

@@ -10,7 +10,8 @@
  *   operations: a ForAllValues condition is true on a missing key, so leaving it out would allow.
  * - dynamodb:Attributes: every top-level attribute the request names, key attributes included.
  * - dynamodb:Select / ReturnValues / ReturnConsumedCapacity: the parameters, only when the request sets
- *   them (AWS's own examples test them with ...IfExists).
+ *   them (AWS's own examples test them with ...IfExists). ReturnValuesOnConditionCheckFailure also sets
+ *   dynamodb:ReturnValues (see returnValuesOf).
  */
 import { AwsError, validationError } from '../aws-errors.ts';
 import { expressionAttributeNames, keyConditionValueRefs } from './dynamodb-expressions.ts';
@@ -182,7 +183,7 @@ class CallContext {
   /** Context keys every data-plane request carries when the caller set them. */
   #common(request: Json, enclosing: string | undefined): Record<string, ContextValue> {
     const context: Record<string, ContextValue> = {};
-    const returnValues = optionalString(request.ReturnValues, 'ReturnValues');
+    const returnValues = returnValuesOf(request);
     if (returnValues !== undefined) context['dynamodb:ReturnValues'] = returnValues;
     const capacity = optionalString(this.#body.ReturnConsumedCapacity, 'ReturnConsumedCapacity');
     if (capacity !== undefined) context['dynamodb:ReturnConsumedCapacity'] = capacity;
@@ -249,6 +250,7 @@ class CallContext {
         'dynamodb:LeadingKeys': [keyValue(key[schema.hashKey], schema.hashKey)],
         'dynamodb:Attributes': [...attributes],
       },
+      ...(twoReturnValues(request) ? { failClosed: TWO_RETURN_VALUES } : {}),
     };
   }
 
@@ -424,6 +426,37 @@ class CallContext {
     else if (typeof body.ResourceArn === 'string') resource = body.ResourceArn;
     return { action, resource, context: {} };
   }
+}
+
+const TWO_RETURN_VALUES =
+  'ReturnValues and ReturnValuesOnConditionCheckFailure ask for different item images; dynamodb:ReturnValues can name only one';
+
+/**
+ * dynamodb:ReturnValues: what the request reads back. ReturnValuesOnConditionCheckFailure (`ALL_OLD`
+ * returns the whole existing item when the condition fails) counts too, so a policy that limits
+ * ReturnValues cannot be sidestepped by failing a condition on purpose.
+ */
+function returnValuesOf(request: Json): string | undefined {
+  const returnValues = optionalString(request.ReturnValues, 'ReturnValues');
+  const onFailure = optionalString(
+    request.ReturnValuesOnConditionCheckFailure,
+    'ReturnValuesOnConditionCheckFailure',
+  );
+  if (onFailure === undefined || onFailure === 'NONE') return returnValues;
+  return returnValues === undefined || returnValues === 'NONE' ? onFailure : returnValues;
+}
+
+/** Both parameters ask for a different image: one condition key cannot describe the request. */
+function twoReturnValues(request: Json): boolean {
+  const returnValues = request.ReturnValues;
+  const onFailure = request.ReturnValuesOnConditionCheckFailure;
+  return (
+    typeof returnValues === 'string' &&
+    typeof onFailure === 'string' &&
+    returnValues !== 'NONE' &&
+    onFailure !== 'NONE' &&
+    returnValues !== onFailure
+  );
 }
 
 const PARTIQL_ACTIONS: Record<string, string> = {
