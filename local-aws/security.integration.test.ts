@@ -982,3 +982,36 @@ describe('SigV4 scoped to the wrong region (issue 15 item 6)', () => {
     here.destroy();
   });
 });
+
+describe('the bucket policy for signed calls', () => {
+  it('grants signed callers what it grants everyone (public/ reads) and nothing else', async () => {
+    const session = stack.sessions.issue({
+      roleArn: 'arn:aws:iam::000000000000:role/no-s3',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }],
+      },
+      variables: {},
+      durationSeconds: 600,
+    });
+    const signed = clientsFor({
+      accessKeyId: session.accessKeyId,
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken!,
+    });
+    try {
+      const object = await signed.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: `public/${ids.alice}/cat.png` }),
+      );
+      expect(await object.Body?.transformToString()).toBe('png');
+      await expect(
+        signed.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `public/${ids.alice}/x.png`, Body: 'x' })),
+      ).rejects.toMatchObject(s3Denied);
+      await expect(
+        signed.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'private/x' })),
+      ).rejects.toMatchObject(s3Denied);
+    } finally {
+      signed.destroy();
+    }
+  });
+});

@@ -27,6 +27,12 @@ export function authorize(
   principalArn: string | undefined,
   service: AuthorizedService,
   sessionPolicies?: readonly EvaluablePolicy[],
+  /**
+   * Resource-based policies with `Principal: "*"` (the bucket policy), for signed same-account calls:
+   * their allow suffices on its own, their explicit deny refuses. Session policies still limit them
+   * (AWS says so for grants to a role; for `"*"` the gateway takes the stricter reading).
+   */
+  resourcePolicies?: readonly EvaluablePolicy[],
 ): void {
   if (requests.length === 0) throw accessDenied(service, principalArn, undefined, 'ImplicitDeny');
   for (const request of requests) {
@@ -41,6 +47,12 @@ export function authorize(
           decision = scoped;
           refusedBy = 'session';
         }
+      }
+      if (resourcePolicies !== undefined && decision !== 'ExplicitDeny') {
+        const byResource = evaluatePolicies(resourcePolicies, request);
+        if (byResource === 'ExplicitDeny') decision = 'ExplicitDeny';
+        else if (byResource === 'Allow' && decision === 'ImplicitDeny' && sessionPolicies === undefined)
+          decision = 'Allow';
       }
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;

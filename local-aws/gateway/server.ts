@@ -272,7 +272,9 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
         request.headers,
         request.body,
       );
-      authorize([policy], requests, principal, 's3', sessionPolicies);
+      // Signed calls also get what the bucket policy grants everyone, as on AWS.
+      const bucketPolicy = identity.kind === 'signed' ? [options.anonymousPolicy] : undefined;
+      authorize([policy], requests, principal, 's3', sessionPolicies, bucketPolicy);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
       const response = s3ErrorResponse(error, request.rawUrl.split('?')[0] ?? '/');
