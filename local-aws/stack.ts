@@ -208,7 +208,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             {
               ...roles.writer,
               trustedIssuers,
-              cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'authenticated'),
+              // In STS mode the writer role trusts the OpenID provider only, as in the template.
+              ...(identityMode === 'cognito'
+                ? { cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'authenticated') }
+                : {}),
               maxSessionDurationSeconds: 43_200,
             },
             {

@@ -1,7 +1,7 @@
 /**
  * Cognito Identity, the local stand-in for one identity pool: JSON 1.1 over POST, unsigned, the
- * X-Amz-Target operations the SDK's `fromCognitoIdentityPool` calls (GetId, then
- * GetCredentialsForIdentity). Tokens in `Logins` are validated as Cognito does, through the same
+ * X-Amz-Target operations GetId, GetCredentialsForIdentity (the enhanced flow, which scopes guests down
+ * with AWS's managed session policy) and GetOpenIdToken (the basic flow, when `allowClassicFlow`). Tokens in `Logins` are validated as Cognito does, through the same
  * verifier as STS; credentials come from the SessionStore with the role's policy and the
  * `cognito-identity.amazonaws.com:*` policy variables of the identity.
  *
