@@ -52,7 +52,8 @@ async function theirs(c: Case): Promise<string> {
 }
 
 function ours(c: Case): string {
-  // As the gateway sees it: the session's variables (here: the request's aws: keys) substituted first.
+  // The gateway substitutes a session's variables into its policy before evaluating; here the request's
+  // `aws:` keys play the session's variables, so defaults are compared with iam-simulate's own resolution.
   const variables: Record<string, string> = {};
   for (const [key, value] of Object.entries(c.context)) if (typeof value === 'string') variables[key] = value;
   const policy = substitutePolicyVariables(c.policy, variables);
