@@ -11,7 +11,7 @@
  * - dynamodb:Attributes: every top-level attribute the request names, key attributes included.
  * - dynamodb:Select / ReturnValues / ReturnConsumedCapacity: the parameters, only when the request sets
  *   them (AWS's own examples test them with ...IfExists). ReturnValuesOnConditionCheckFailure also sets
- *   dynamodb:ReturnValues (see returnValuesOf).
+ *   dynamodb:ReturnValues (see returnValueImages).
  */
 import { AwsError, validationError } from '../aws-errors.ts';
 import { expressionAttributeNames, keyConditionValueRefs } from './dynamodb-expressions.ts';
@@ -77,9 +77,9 @@ export function dynamoAuthorizationRequests(
     case 'GetItem':
     case 'UpdateItem':
     case 'DeleteItem':
-      return [call.item(`dynamodb:${operation}`, body, 'Key', {})];
+      return call.item(`dynamodb:${operation}`, body, 'Key', {});
     case 'PutItem':
-      return [call.item(`dynamodb:${operation}`, body, 'Item', {})];
+      return call.item(`dynamodb:${operation}`, body, 'Item', {});
     case 'Query':
       return [call.query(body)];
     case 'Scan':
@@ -183,7 +183,7 @@ class CallContext {
   /** Context keys every data-plane request carries when the caller set them. */
   #common(request: Json, enclosing: string | undefined): Record<string, ContextValue> {
     const context: Record<string, ContextValue> = {};
-    const returnValues = returnValuesOf(request);
+    const returnValues = optionalString(request.ReturnValues, 'ReturnValues');
     if (returnValues !== undefined) context['dynamodb:ReturnValues'] = returnValues;
     const capacity = optionalString(this.#body.ReturnConsumedCapacity, 'ReturnConsumedCapacity');
     if (capacity !== undefined) context['dynamodb:ReturnConsumedCapacity'] = capacity;
@@ -231,7 +231,7 @@ class CallContext {
     request: Json,
     keySource: 'Item' | 'Key',
     options: { enclosing?: string; key?: Json },
-  ): AuthorizationRequest {
+  ): AuthorizationRequest[] {
     const table = this.#table(request.TableName);
     const schema = this.#schema(table.name);
     const other = keySource === 'Item' ? 'Key' : 'Item';
@@ -242,16 +242,28 @@ class CallContext {
     }
     const attributes = this.#namedAttributes(request);
     for (const name of Object.keys(key)) attributes.add(name);
-    return {
+    const context: Record<string, ContextValue> = {
+      ...this.#common(request, options.enclosing),
+      'dynamodb:LeadingKeys': [keyValue(key[schema.hashKey], schema.hashKey)],
+      'dynamodb:Attributes': [...attributes],
+    };
+    // One request per item image the call can read back, so each must be allowed on its own.
+    const images = returnValueImages(request);
+    if (images.length <= 1) {
+      const [image] = images;
+      return [
+        {
+          action,
+          resource: table.arn,
+          context: image === undefined ? context : { ...context, 'dynamodb:ReturnValues': image },
+        },
+      ];
+    }
+    return images.map((image) => ({
       action,
       resource: table.arn,
-      context: {
-        ...this.#common(request, options.enclosing),
-        'dynamodb:LeadingKeys': [keyValue(key[schema.hashKey], schema.hashKey)],
-        'dynamodb:Attributes': [...attributes],
-      },
-      ...(twoReturnValues(request) ? { failClosed: TWO_RETURN_VALUES } : {}),
-    };
+      context: { ...context, 'dynamodb:ReturnValues': image },
+    }));
   }
 
   query(request: Json): AuthorizationRequest {
@@ -345,7 +357,7 @@ class CallContext {
     if (items.length === 0) throw validationError('RequestItems must not be empty');
     return items.flatMap(([tableName, value]) => {
       const keysAndAttributes = object(value, `RequestItems.${tableName}`);
-      return array(keysAndAttributes.Keys, 'Keys').map((key) =>
+      return array(keysAndAttributes.Keys, 'Keys').flatMap((key) =>
         this.item('dynamodb:BatchGetItem', { ...keysAndAttributes, TableName: tableName }, 'Key', {
           key: object(key, 'Keys[]'),
         }),
@@ -364,7 +376,7 @@ class CallContext {
     const tables = Object.entries(object(body.RequestItems, 'RequestItems'));
     if (tables.length === 0) throw validationError('RequestItems must not be empty');
     return tables.flatMap(([tableName, writes]) =>
-      array(writes, `RequestItems.${tableName}`).map((write) => {
+      array(writes, `RequestItems.${tableName}`).flatMap((write) => {
         const { PutRequest: put, DeleteRequest: del, ...rest } = object(write, 'WriteRequest');
         if ((put === undefined) === (del === undefined) || Object.keys(rest).length > 0) {
           throw validationError('A WriteRequest must contain exactly one of PutRequest or DeleteRequest');
@@ -385,7 +397,7 @@ class CallContext {
    * it performs, with dynamodb:EnclosingOperation naming the transaction.
    */
   transact(body: Json, enclosing: string, actions: Record<string, string>): AuthorizationRequest[] {
-    return array(body.TransactItems, 'TransactItems').map((element) => {
+    return array(body.TransactItems, 'TransactItems').flatMap((element) => {
       const entries = Object.entries(object(element, 'TransactItems[]'));
       const [entry] = entries;
       const action = entry !== undefined && Object.hasOwn(actions, entry[0]) ? actions[entry[0]] : undefined;
@@ -428,35 +440,21 @@ class CallContext {
   }
 }
 
-const TWO_RETURN_VALUES =
-  'ReturnValues and ReturnValuesOnConditionCheckFailure ask for different item images; dynamodb:ReturnValues can name only one';
-
 /**
- * dynamodb:ReturnValues: what the request reads back. ReturnValuesOnConditionCheckFailure (`ALL_OLD`
- * returns the whole existing item when the condition fails) counts too, so a policy that limits
- * ReturnValues cannot be sidestepped by failing a condition on purpose.
+ * The values dynamodb:ReturnValues takes for one item request: ReturnValues, and
+ * ReturnValuesOnConditionCheckFailure (`ALL_OLD` returns the whole existing item when the condition
+ * fails), so a policy limiting ReturnValues cannot be sidestepped by failing a condition on purpose.
+ * A request that asks for both is authorized once per value.
  */
-function returnValuesOf(request: Json): string | undefined {
+function returnValueImages(request: Json): string[] {
   const returnValues = optionalString(request.ReturnValues, 'ReturnValues');
   const onFailure = optionalString(
     request.ReturnValuesOnConditionCheckFailure,
     'ReturnValuesOnConditionCheckFailure',
   );
-  if (onFailure === undefined || onFailure === 'NONE') return returnValues;
-  return returnValues === undefined || returnValues === 'NONE' ? onFailure : returnValues;
-}
-
-/** Both parameters ask for a different image: one condition key cannot describe the request. */
-function twoReturnValues(request: Json): boolean {
-  const returnValues = request.ReturnValues;
-  const onFailure = request.ReturnValuesOnConditionCheckFailure;
-  return (
-    typeof returnValues === 'string' &&
-    typeof onFailure === 'string' &&
-    returnValues !== 'NONE' &&
-    onFailure !== 'NONE' &&
-    returnValues !== onFailure
-  );
+  const images = returnValues === undefined ? [] : [returnValues];
+  if (onFailure !== undefined && onFailure !== 'NONE' && onFailure !== returnValues) images.push(onFailure);
+  return images;
 }
 
 const PARTIQL_ACTIONS: Record<string, string> = {
