@@ -4,6 +4,7 @@
  * JavaScript OFF reads it at its readable URL from the app's own origin. Edits, comments and
  * unpublishing change exactly what they should, sitemap and feeds included.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { editor, newSignedInPage } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -83,10 +84,16 @@ test('a post published in the browser is live at its readable URL and reads with
   const jsonLd = JSON.parse((await tab.locator('script[type="application/ld+json"]').textContent()) ?? '{}');
   expect(jsonLd).toMatchObject({ '@type': 'BlogPosting', headline: title, author: { name: 'Alice Archer' } });
 
+  // No accessibility violations of any impact on the post page (read as it is, JavaScript off).
+  const axe = await new AxeBuilder({ page: tab }).analyze();
+  expect(axe.violations.map((v) => `${v.impact} ${v.id}: ${v.help}`)).toEqual([]);
+
   // The author's page, reached by its link, with JavaScript still off.
   await article.getByRole('link', { name: 'Alice Archer' }).click();
   await expect(tab.getByRole('heading', { level: 1, name: 'Alice Archer' })).toBeVisible();
   await expect(tab.getByRole('link', { name: title })).toBeVisible();
+  const authorAxe = await new AxeBuilder({ page: tab }).analyze();
+  expect(authorAxe.violations.map((v) => `${v.impact} ${v.id}: ${v.help}`)).toEqual([]);
   // The feeds parse as Atom and list the post.
   for (const feed of ['/feed.atom', `${new URL(tab.url()).pathname}/feed.atom`]) {
     const text = await (await tab.request.get(`${stack.appUrl}${feed}`)).text();

@@ -147,7 +147,11 @@ describe('productionRuntimeConfig', () => {
       tableName: 'inkwell-prod',
       bucketName: 'inkwell-prod-123456789012-eu-west-1',
       assetBaseUrl: 'https://inkwell-prod-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com/',
-      identity: { mode: 'sts', identityPoolId: 'eu-west-1:pool' },
+      identity: {
+        mode: 'sts',
+        identityPoolId: 'eu-west-1:pool',
+        guestRoleArn: '<stack output ReaderRoleArn>',
+      },
       providers: [
         {
           id: 'google',

@@ -87,7 +87,11 @@ export function productionRuntimeConfig(
     tableName: outputs[OUTPUT.tableName] ?? names.tableName,
     bucketName,
     assetBaseUrl: settings.assetBaseUrl ?? `https://${bucketName}.s3.${settings.region}.amazonaws.com/`,
-    identity: { mode, identityPoolId: output(OUTPUT.identityPoolId) },
+    identity: {
+      mode,
+      identityPoolId: output(OUTPUT.identityPoolId),
+      guestRoleArn: output(OUTPUT.readerRoleArn),
+    },
     providers: settings.providers.map((provider) => {
       const identity = providerIdentity(provider);
       return {
@@ -198,9 +202,14 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       });
       // The local stack's identity pool has a fixed id; loaded lazily so AWS deploys skip the stack code.
       const { LOCAL_IDENTITY_POOL_ID } = await import('../local-aws/stack.ts');
+      const { roleArn } = await import('../local-aws/roles.ts');
       config = {
         ...productionRuntimeConfig(settings, {}),
-        identity: { mode: settings.identityMode ?? 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID },
+        identity: {
+          mode: settings.identityMode ?? 'cognito',
+          identityPoolId: LOCAL_IDENTITY_POOL_ID,
+          guestRoleArn: roleArn('inkwell-reader'),
+        },
         endpoint: options.endpoint,
         assetBaseUrl: `${options.endpoint}/${names.bucketName}/`,
         ...options.configOverrides,
@@ -211,7 +220,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         ? await options.cloudFormation()
         : await cloudFormationClient(settings);
       const outputs = await deployStack(cfn, names.stackName, template, log);
-      for (const key of [OUTPUT.identityPoolId, OUTPUT.bucketName]) {
+      for (const key of [OUTPUT.identityPoolId, OUTPUT.readerRoleArn, OUTPUT.bucketName]) {
         if (!outputs[key])
           throw new DeployError('missing-output', `stack ${names.stackName} has no output ${key}`);
       }

@@ -115,6 +115,8 @@ describe('the CloudFormation template', () => {
   it('registers social logins and an IAM OIDC provider per OpenID issuer with the identity pool', () => {
     const pool = props(template, LOGICAL_ID.identityPool);
     expect(pool.AllowUnauthenticatedIdentities).toBe(true);
+    // Guests take the basic flow: the enhanced flow scopes their keys down to no DynamoDB or S3 access.
+    expect(pool.AllowClassicFlow).toBe(true);
     expect(pool.SupportedLoginProviders).toEqual({
       'accounts.google.com': 'g-client.apps.googleusercontent.com',
       'graph.facebook.com': 'fb-app',

@@ -14,6 +14,7 @@
  * TypeScript), so the generated JSON reaches IAM byte for byte. Wrapping it in `Fn::Sub` would require
  * escaping every variable as `${!...}`, i.e. a second, edited copy of the policy: exactly what we avoid.
  */
+
 import {
   type AccessPolicyContext,
   anonymousPolicy,
@@ -24,6 +25,7 @@ import {
   writerPolicy,
 } from '../src/core/access-policy.ts';
 import { type TableDefinition, tableDefinition } from '../src/core/model.ts';
+import { cognitoRoleTrust } from '../src/core/trust-policy.ts';
 import { bucketCorsRules } from './provision.ts';
 
 export type ProviderKind = 'google' | 'amazon' | 'facebook' | 'oidc';
@@ -254,12 +256,12 @@ function webIdentityTrust(
   };
 }
 
-/** Trust for the identity pool's roles: only this pool, only the given kind of identity. */
+/**
+ * Trust for the identity pool's roles: only this pool, only the given kind of identity. The same
+ * document the local STS evaluates for the basic flow (src/core/trust-policy.ts).
+ */
 function cognitoTrust(amr: 'authenticated' | 'unauthenticated'): TemplateValue {
-  return webIdentityTrust('cognito-identity.amazonaws.com', {
-    StringEquals: { 'cognito-identity.amazonaws.com:aud': ref(LOGICAL_ID.identityPool) },
-    'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr },
-  });
+  return cognitoRoleTrust(ref(LOGICAL_ID.identityPool), amr);
 }
 
 function role(trust: TemplateValue, policyName: string, policy: PolicyDocument, description: string) {
@@ -350,7 +352,9 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
       IdentityPoolName: names.stackName.replace(/[^A-Za-z0-9_]/g, '_'),
       // Readers browse as guests: unauthenticated identities get the reader role.
       AllowUnauthenticatedIdentities: true,
-      AllowClassicFlow: false,
+      // Guests use the basic flow (GetOpenIdToken + STS): in the enhanced flow Cognito scopes guest
+      // credentials down to AmazonCognitoUnAuthedIdentitiesSessionPolicy, which allows no DynamoDB or S3.
+      AllowClassicFlow: true,
       ...(Object.keys(supportedLogins).length ? { SupportedLoginProviders: supportedLogins } : {}),
       ...(oidcArns.length ? { OpenIdConnectProviderARNs: oidcArns } : {}),
     },

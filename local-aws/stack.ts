@@ -5,6 +5,7 @@ import { provision } from '../infra/provision.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { COGNITO_PRINCIPAL_VARIABLE, publisherPolicy } from '../src/core/access-policy.ts';
+import { cognitoRoleTrust } from '../src/core/trust-policy.ts';
 import { backfill } from '../src/publisher/backfill.ts';
 import { textLog } from '../src/publisher/log.ts';
 import type { PublishResult } from '../src/publisher/publish.ts';
@@ -202,6 +203,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       providers: [{ loginsKey: issuerKey, issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }],
       oauth2Providers: trustedOAuth2,
       allowUnauthenticated: true,
+      // As the template provisions it: guests use the basic flow (see docs/security.md).
+      allowClassicFlow: true,
       authenticatedRole: roles.writer,
       unauthenticatedRole: roles.reader,
       sessions,
@@ -230,11 +233,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handleStsRequest(body, {
           sessions,
           roles: [
-            ...[roles.writer, roles.reader].map((role) => ({
-              ...role,
+            {
+              ...roles.writer,
               trustedIssuers,
+              // In STS mode the writer role trusts the OpenID provider only, as in the template.
+              ...(identityMode === 'cognito'
+                ? { cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'authenticated') }
+                : {}),
               maxSessionDurationSeconds: 43_200,
-            })),
+            },
+            {
+              ...roles.reader,
+              trustedIssuers,
+              cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'unauthenticated'),
+              maxSessionDurationSeconds: 43_200,
+            },
             ...(oauth2WriterRole
               ? [
                   {
@@ -248,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ],
           defaultDurationSeconds: credentialsTtlSeconds,
           minDurationSeconds: options.minCredentialsTtlSeconds ?? Math.min(900, credentialsTtlSeconds),
+          cognito: identityPool,
         }),
       cognito: (target, body) => identityPool.handle(target, body),
       ...(options.onGatewayLog ? { onLog: options.onGatewayLog } : {}),
@@ -309,8 +323,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assetBaseUrl: `${gateway.url}/${bucketName}/`,
       identity:
         identityMode === 'cognito'
-          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID }
-          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID },
+          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID, guestRoleArn: roles.reader.arn }
+          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID, guestRoleArn: roles.reader.arn },
       providers: [
         {
           id: 'local',

@@ -21,7 +21,7 @@ import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
 import type { AuthorizationRequest } from './iam/evaluate.ts';
 import { s3AuthorizationRequests } from './iam/s3-requests.ts';
 import { routeRequest, type ServiceRoute } from './route.ts';
-import { type GatewayRequest, verifySigV4 } from './sigv4-verify.ts';
+import { type GatewayRequest, requireRegion, verifySigV4 } from './sigv4-verify.ts';
 import type { TableSchemaCache } from './table-schemas.ts';
 
 export interface HandlerResponse {
@@ -280,6 +280,7 @@ async function handleDynamoDb(
         400,
       );
     }
+    requireRegion(identity, options.region);
     principal = principalName(identity.session);
     let input: unknown;
     try {
@@ -292,7 +293,7 @@ async function handleDynamoDb(
       region: options.region,
       accountId: options.accountId,
     });
-    authorize([identity.session.policy], requests, principal, 'dynamodb');
+    authorize([identity.session.policy], requests, principal, 'dynamodb', identity.session.sessionPolicies);
     exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
@@ -354,6 +355,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
       const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
       const policy = identity.kind === 'signed' ? identity.session.policy : options.anonymousPolicy;
       exempt = identity.kind !== 'signed';
+      const sessionPolicies = identity.kind === 'signed' ? identity.session.sessionPolicies : undefined;
       if (identity.kind === 'signed') {
         if (identity.service !== 's3') {
           throw new AwsError(
@@ -362,6 +364,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
             403,
           );
         }
+        requireRegion(identity, options.region);
         principal = principalName(identity.session);
         exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
       }
@@ -373,7 +376,9 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
         request.headers,
         request.body,
       );
-      authorize([policy], requests, principal, 's3');
+      // Signed calls also get what the bucket policy grants everyone, as on AWS.
+      const bucketPolicy = identity.kind === 'signed' ? [options.anonymousPolicy] : undefined;
+      authorize([policy], requests, principal, 's3', sessionPolicies, bucketPolicy);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
       const response = s3ErrorResponse(error, request.rawUrl.split('?')[0] ?? '/');

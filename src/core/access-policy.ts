@@ -261,15 +261,34 @@ export function publisherPolicy(ctx: AccessPolicyContext): PolicyDocument {
   };
 }
 
-/** Replaces `${var}` policy variables with the session's values, as IAM does at evaluation time. */
+/**
+ * Replaces `${var}` policy variables with the session's values, as IAM does at evaluation time.
+ *
+ * - `${*}`, `${?}` and `${$}` stay as they are: they are IAM's literal `*`, `?` and `$`.
+ * - A substituted value is written with those same escapes, so a value such as a web-identity `sub` of
+ *   `ali*` matches only the literal text `ali*`, never as a wildcard (the sign-in stand-ins also refuse
+ *   such subjects outright; see docs/security.md).
+ * - `${name, 'default'}` uses the default when the session has no such variable.
+ * - A missing variable without a default matches nothing, as in IAM.
+ */
 export function substitutePolicyVariables(
   policy: PolicyDocument,
   variables: Record<string, string>,
 ): PolicyDocument {
-  const text = JSON.stringify(policy).replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
-    const value = variables[name];
-    // IAM treats a missing variable as not matching anything; an impossible value does the same.
-    return value === undefined ? `\\u0000missing:${name}` : JSON.stringify(value).slice(1, -1);
+  const byName = new Map(Object.entries(variables).map(([name, value]) => [name.toLowerCase(), value]));
+  const text = JSON.stringify(policy).replace(/\$\{([^}]*)\}/g, (whole, inside: string) => {
+    if (inside === '*' || inside === '?' || inside === '$') return whole;
+    const parsed = /^\s*([^,]+?)\s*(?:,\s*'([^']*)'\s*)?$/.exec(inside);
+    const name = parsed?.[1] ?? inside;
+    const value = byName.get(name.toLowerCase()) ?? parsed?.[2];
+    // An impossible value (a NUL character never appears in a request) makes the pattern match nothing.
+    if (value === undefined) return `\\u0000missing:${name}`;
+    return JSON.stringify(escapePolicyValue(value)).slice(1, -1);
   });
   return JSON.parse(text) as PolicyDocument;
+}
+
+/** Writes `*`, `?` and `$` as IAM's special-character variables, so they match only themselves. */
+export function escapePolicyValue(value: string): string {
+  return value.replace(/[*?$]/g, (c) => `\${${c}}`);
 }

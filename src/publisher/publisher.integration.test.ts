@@ -206,7 +206,7 @@ describe('the publisher, driven by the table stream', () => {
     await admin.documents.send(
       new PutCommand({
         TableName: stack.tableName,
-        Item: hideMarkerItem(ref, 'bobcomment2', '2026-11-02T12:00:00.000Z'),
+        Item: hideMarkerItem(ref, { commenterId: BOB, id: 'bobcomment2' }, '2026-11-02T12:00:00.000Z'),
       }),
     );
     await drained();
