@@ -25,6 +25,7 @@ import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '../local-aws/st
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { runtimeConfigPlugin } from './lib/runtime-config-plugin.ts';
+import { securityHeadersPlugin } from './lib/security-headers-plugin.ts';
 import { seedDemoContent } from './lib/seed-demo.ts';
 
 async function isEmpty(stack: LocalStack): Promise<boolean> {
@@ -125,7 +126,7 @@ async function main() {
   const config: RuntimeConfig = stack.appConfig;
   let appUrl: string | undefined;
   if (!args['no-app']) {
-    const plugins = [runtimeConfigPlugin(() => config)];
+    const plugins = [runtimeConfigPlugin(() => config), securityHeadersPlugin(() => config)];
     if (args.app === 'dist') {
       const server = await preview({
         root,

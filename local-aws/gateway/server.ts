@@ -8,6 +8,7 @@ import { AwsError, dynamoErrorResponse, s3ErrorResponse } from './aws-errors.ts'
 import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
 import type { AuthorizationRequest } from './iam/evaluate.ts';
 import { s3AuthorizationRequests } from './iam/s3-requests.ts';
+import { checkPublicUpload, isPublicUpload, publicUploadHeaders } from './public-uploads.ts';
 import { routeRequest, type ServiceRoute } from './route.ts';
 import { type GatewayRequest, verifySigV4 } from './sigv4-verify.ts';
 import type { TableSchemaCache } from './table-schemas.ts';
@@ -238,6 +239,7 @@ const PRESIGN_PARAMS =
 async function handleS3(options: GatewayOptions, request: ParsedRequest, res: ServerResponse, log: Log) {
   const operation = `${request.method} ${request.rawUrl.split('?')[0]}`;
   let principal = 'anonymous';
+  let writer = false;
   const origin = request.headers.origin;
   const errorCors: Record<string, string> =
     origin && options.allowedOrigins().includes(origin)
@@ -260,6 +262,8 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
           );
         }
         principal = principalName(identity.session);
+        // Temporary keys are users (writers); the admin key is the operator.
+        writer = identity.session.sessionToken !== undefined;
       }
       const { path, query } = gatewayRequest(request);
       const requests: AuthorizationRequest[] = s3AuthorizationRequests(
@@ -294,7 +298,17 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     delete headers['x-amz-decoded-content-length'];
     delete headers['x-amz-trailer'];
   }
-  const [path, query = ''] = request.rawUrl.split(/\?(.*)/s);
+  const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
+  if (writer) {
+    try {
+      const stored = checkPublicUpload(request.method, path, new URLSearchParams(query), headers, body);
+      Object.assign(headers, stored);
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      log({ operation, principal, status: error.httpStatus, decision: 'denied', error: error.code });
+      return send(res, s3ErrorResponse(error, path), errorCors);
+    }
+  }
   const kept = query
     .split('&')
     .filter((pair) => pair && !PRESIGN_PARAMS.test(decodeURIComponent(pair.split('=')[0] ?? '')));
@@ -303,7 +317,8 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
   if (request.method !== 'OPTIONS') {
     log({ operation, principal, status: upstream.status, decision: 'allowed' });
   }
-  send(res, upstream);
+  const served = (request.method === 'GET' || request.method === 'HEAD') && isPublicUpload(path);
+  send(res, upstream, served ? publicUploadHeaders(upstream.headers['content-type']) : {});
 }
 
 async function forward(
