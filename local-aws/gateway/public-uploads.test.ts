@@ -40,6 +40,19 @@ describe("writers' uploads under public/ (local gateway)", () => {
     expect(put('/bucket/site/index.html', bytes('<html>'))).toBeUndefined();
   });
 
+  it("keeps the type of the browser's own Atom feed, and of nothing else that claims to be one", () => {
+    const atom = { 'content-type': 'application/atom+xml; charset=utf-8' };
+    expect(put('/bucket/public/bob/feed.atom', bytes('<feed/>'), '', atom)).toBeUndefined();
+    expect(
+      put('/bucket/public/bob/feed.atom', bytes('<html/>'), '', { 'content-type': 'text/html' }),
+    ).toEqual({
+      'content-type': 'application/octet-stream',
+      'content-disposition': 'attachment',
+    });
+    expect(put('/bucket/public/bob/x/feed.atom', bytes('<feed/>'), '', atom)).toBeDefined();
+    expect(publicUploadHeaders(atom['content-type'])['content-disposition']).toBe('attachment');
+  });
+
   it('serves uploads inertly: nosniff, a sandboxing CSP, and non-images as downloads', () => {
     expect(publicUploadHeaders('text/html')).toEqual({
       'content-security-policy': "default-src 'none'; sandbox",

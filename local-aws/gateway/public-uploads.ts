@@ -29,6 +29,18 @@ export function isPublicUpload(path: string): boolean {
 }
 
 /**
+ * The one non-image a writer's browser stores today: its Atom feed (src/data/author-feed.ts), until
+ * the publisher's feeds replace it (issue 11). Kept as declared so feed readers get its type; it is
+ * still served with the sandboxing CSP and as an attachment, so it never runs as a document.
+ */
+function isBrowserWrittenFeed(path: string, contentType: string | undefined): boolean {
+  return (
+    /^public\/[^/]+\/feed\.atom$/.test(keyOf(path) ?? '') &&
+    (contentType ?? '').startsWith('application/atom+xml')
+  );
+}
+
+/**
  * Checks a writer's upload under `public/` by its first bytes. Returns the headers to store a
  * non-image PutObject with (replacing the declared ones); throws `InvalidArgument` (400) for a
  * non-image first multipart part (the part that holds the magic number); undefined when nothing
@@ -46,6 +58,7 @@ export function checkPublicUpload(
   const multipart = query.has('uploadId');
   if (multipart && query.get('partNumber') !== '1') return undefined;
   if (sniffImageType(body.subarray(0, 16))) return undefined;
+  if (isBrowserWrittenFeed(path, headers['content-type'])) return undefined;
   if (!multipart) return { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' };
   throw new AwsError(
     'InvalidArgument',
