@@ -140,13 +140,15 @@ describe('productionRuntimeConfig', () => {
       {
         [OUTPUT.identityPoolId]: 'eu-west-1:pool',
         [OUTPUT.writerRoleArn('google')]: 'arn:aws:iam::1:role/w',
+        [OUTPUT.siteDomain]: 'd111.cloudfront.net',
       },
     );
     expect(config).toEqual({
       region: 'eu-west-1',
       tableName: 'inkwell-prod',
       bucketName: 'inkwell-prod-123456789012-eu-west-1',
-      assetBaseUrl: 'https://inkwell-prod-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com/',
+      // The bucket is private behind the CDN: uploads are read through the distribution.
+      assetBaseUrl: 'https://d111.cloudfront.net/',
       identity: { mode: 'sts', identityPoolId: 'eu-west-1:pool' },
       providers: [
         {

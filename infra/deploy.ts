@@ -93,9 +93,9 @@ export function productionRuntimeConfig(
   const output = (key: string) => outputs[key] ?? `<stack output ${key}>`;
   const bucketName = outputs[OUTPUT.bucketName] ?? names.bucketName;
   // With a CDN the bucket is private (Origin Access Control): uploads are read through the distribution.
-  const cdnOrigin = settings.cdn?.aliases?.[0] ?? outputs[OUTPUT.siteDomain];
+  const cdnOrigin = settings.cdn?.aliases?.[0] ?? output(OUTPUT.siteDomain);
   const defaultAssetBase =
-    settings.cdn?.enabled !== false && cdnOrigin
+    settings.cdn?.enabled !== false
       ? `https://${cdnOrigin}/`
       : `https://${bucketName}.s3.${settings.region}.amazonaws.com/`;
   const mode = settings.identityMode ?? 'cognito';

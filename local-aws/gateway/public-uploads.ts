@@ -8,7 +8,8 @@
  * Storing (a local check, stricter than AWS): a writer's (temporary keys') upload under `public/`
  * whose bytes are not an allowed image format is neutralized or refused. A PutObject is stored as
  * `application/octet-stream` with `Content-Disposition: attachment`, whatever type it declared; a
- * multipart upload's first part (its type was fixed when the upload was created) is refused. S3
+ * multipart upload's first part (its type was fixed when the upload was created) is refused and the
+ * upload aborted. S3
  * cannot look at bytes, so on AWS such an object is stored as declared; the CDN's headers are the
  * defence there, and the browser's own check (src/data/asset-validation.ts) keeps honest clients from
  * trying. The operator's key (seeding, imports) is not sniffed: its files are the operator's own.
@@ -40,12 +41,16 @@ function isBrowserWrittenFeed(path: string, contentType: string | undefined): bo
   );
 }
 
+export type UploadCheck =
+  | { kind: 'store-as-download'; headers: Record<string, string> }
+  | { kind: 'refuse-part'; error: AwsError };
+
 /**
- * Checks a writer's upload under `public/` by its first bytes. Returns the headers to store a
- * non-image PutObject with (replacing the declared ones); throws `InvalidArgument` (400) for a
- * non-image first multipart part (the part that holds the magic number); undefined when nothing
- * changes. A copy (`x-amz-copy-source`) carries no bytes: it is served with the same headers as any
- * upload, which is what keeps it inert.
+ * Checks a writer's upload under `public/` by its first bytes: a non-image PutObject is stored with
+ * download headers (replacing the declared ones); a non-image first multipart part (the part that
+ * holds the magic number; the upload's type was fixed at creation) is refused, and its upload aborted,
+ * once S3 has accepted it. Undefined when nothing changes. A copy (`x-amz-copy-source`) carries no
+ * bytes: it is served with the same headers as any upload, which is what keeps it inert.
  */
 export function checkPublicUpload(
   method: string,
@@ -53,18 +58,26 @@ export function checkPublicUpload(
   query: URLSearchParams,
   headers: Record<string, string>,
   body: Uint8Array,
-): Record<string, string> | undefined {
+): UploadCheck | undefined {
   if (method !== 'PUT' || !isPublicUpload(path) || headers['x-amz-copy-source']) return undefined;
   const multipart = query.has('uploadId');
   if (multipart && query.get('partNumber') !== '1') return undefined;
   if (sniffImageType(body.subarray(0, 16))) return undefined;
   if (isBrowserWrittenFeed(path, headers['content-type'])) return undefined;
-  if (!multipart) return { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' };
-  throw new AwsError(
-    'InvalidArgument',
-    'Local check: uploads under public/ must be PNG, JPEG, GIF, WebP or AVIF by content (AWS stores any bytes; the CDN serves them inertly).',
-    400,
-  );
+  if (!multipart) {
+    return {
+      kind: 'store-as-download',
+      headers: { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' },
+    };
+  }
+  return {
+    kind: 'refuse-part',
+    error: new AwsError(
+      'InvalidArgument',
+      'Local check: uploads under public/ must be PNG, JPEG, GIF, WebP or AVIF by content (AWS stores any bytes; the CDN serves them inertly).',
+      400,
+    ),
+  };
 }
 
 /** Headers to add to a GET/HEAD response for an object under `public/`. */

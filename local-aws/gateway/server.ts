@@ -299,21 +299,29 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     delete headers['x-amz-trailer'];
   }
   const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
-  if (writer) {
-    try {
-      const stored = checkPublicUpload(request.method, path, new URLSearchParams(query), headers, body);
-      Object.assign(headers, stored);
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      log({ operation, principal, status: error.httpStatus, decision: 'denied', error: error.code });
-      return send(res, s3ErrorResponse(error, path), errorCors);
-    }
-  }
+  const upload = writer
+    ? checkPublicUpload(request.method, path, new URLSearchParams(query), headers, body)
+    : undefined;
+  if (upload?.kind === 'store-as-download') Object.assign(headers, upload.headers);
   const kept = query
     .split('&')
     .filter((pair) => pair && !PRESIGN_PARAMS.test(decodeURIComponent(pair.split('=')[0] ?? '')));
   const url = `${path}${kept.length ? `?${kept.join('&')}` : ''}`;
   const upstream = await forward(options.s3Url, { ...request, rawUrl: url, body }, headers);
+  if (upload?.kind === 'refuse-part' && upstream.status === 200) {
+    // Refused only once S3 has accepted the part, so S3's own errors (NoSuchUpload) keep precedence;
+    // the whole upload goes, since its first bytes can no longer be an image.
+    const abort = `${path}?uploadId=${encodeURIComponent(new URLSearchParams(query).get('uploadId') ?? '')}`;
+    await forward(options.s3Url, { ...request, method: 'DELETE', rawUrl: abort, body: Buffer.alloc(0) }, {});
+    log({
+      operation,
+      principal,
+      status: upload.error.httpStatus,
+      decision: 'denied',
+      error: upload.error.code,
+    });
+    return send(res, s3ErrorResponse(upload.error, path), errorCors);
+  }
   if (request.method !== 'OPTIONS') {
     log({ operation, principal, status: upstream.status, decision: 'allowed' });
   }
