@@ -5,7 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { links } from '../src/app/routes.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
@@ -124,8 +129,24 @@ test('an uploaded HTML page or SVG with script does not run when opened', async 
     }),
   );
   admin.destroy();
-  alice.clients.destroy();
 
+  // The same bytes as the first part of a multipart upload: refused, and the upload is gone.
+  const multipart = { Bucket: bucket, Key: `public/${alice.id}/evil-multipart.png` };
+  const { UploadId } = await alice.clients.s3.send(
+    new CreateMultipartUploadCommand({ ...multipart, ContentType: 'image/png' }),
+  );
+  await expect(
+    alice.clients.s3.send(
+      new UploadPartCommand({ ...multipart, UploadId, PartNumber: 1, Body: html('part') }),
+    ),
+  ).rejects.toMatchObject({ name: 'InvalidArgument' });
+  await expect(alice.clients.s3.send(new ListPartsCommand({ ...multipart, UploadId }))).rejects.toMatchObject(
+    {
+      name: 'NoSuchUpload',
+    },
+  );
+
+  alice.clients.destroy();
   const writer = await fetch(url(writerKey));
   expect(writer.headers.get('content-type')).toBe('application/octet-stream');
   for (const key of [writerKey, storedKeys.html, storedKeys.svg]) {
