@@ -182,6 +182,13 @@ describe('the distribution', () => {
     const statements = (bucketPolicy.Statement as Json[]).map((s) => s.Principal);
     expect(statements).toEqual([{ Service: 'cloudfront.amazonaws.com' }]);
     expect(JSON.stringify(bucketPolicy)).not.toContain('"Principal":"*"');
+    // Block Public Access fully on: even a later public statement added by hand would be refused.
+    expect(props(LOGICAL_ID.bucket).PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
   });
 
   it('lets only this distribution read site/, pages/ and public/, and nothing else', () => {

@@ -85,7 +85,7 @@ describe('the CloudFormation template', () => {
     const anonymous = anonymousPolicy(policyContext(settings, COGNITO_PRINCIPAL_VARIABLE));
     expect(policy.Statement).toEqual(anonymous.Statement.map((s) => ({ ...s, Principal: '*' })));
     expect(JSON.stringify(policy)).toContain(`arn:aws:s3:::${names.bucketName}/site/*`);
-    expect(props(template, LOGICAL_ID.bucket).PublicAccessBlockConfiguration).toEqual({
+    expect(props(plain, LOGICAL_ID.bucket).PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       IgnorePublicAcls: true,
       BlockPublicPolicy: false,

@@ -315,6 +315,8 @@ export function buildTemplate(
     },
   };
 
+  const cdn = settings.cdn ?? {};
+  const cdnEnabled = cdn.enabled !== false;
   resources[LOGICAL_ID.bucket] = {
     Type: 'AWS::S3::Bucket',
     DeletionPolicy: 'Retain',
@@ -322,19 +324,18 @@ export function buildTemplate(
     Properties: {
       BucketName: names.bucketName,
       CorsConfiguration: { CorsRules: cloudFormationCorsRules(bucketCorsRules(settings.appOrigins)) },
-      // ACLs stay off and blocked; only a bucket policy may make objects public, and only ours exists.
+      // ACLs stay off and blocked. With the CDN nothing is public at all (the distribution's grant is
+      // not a public policy); without it, only our bucket policy may make objects public.
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
         IgnorePublicAcls: true,
-        BlockPublicPolicy: false,
-        RestrictPublicBuckets: false,
+        BlockPublicPolicy: cdnEnabled,
+        RestrictPublicBuckets: cdnEnabled,
       },
     },
   };
 
-  const cdn = settings.cdn ?? {};
-  const cdnEnabled = cdn.enabled !== false;
   // With the CDN the bucket is private: only the distribution reads, through Origin Access Control.
   // Without it, the anonymous policy (public read of public/* and site/*) is the bucket policy.
   const anonymous = anonymousPolicy(policyContext(settings, COGNITO_PRINCIPAL_VARIABLE));
