@@ -27,6 +27,7 @@ import { DEFAULT_PORTS, type LocalStack, startLocalStack } from '../local-aws/st
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { runtimeConfigPlugin } from './lib/runtime-config-plugin.ts';
+import { securityHeadersPlugin } from './lib/security-headers-plugin.ts';
 import { seedDemoContent } from './lib/seed-demo.ts';
 import { sitePagesPlugin } from './lib/site-pages-plugin.ts';
 
@@ -143,7 +144,11 @@ async function main() {
   let appUrl: string | undefined;
   if (!args['no-app']) {
     const site = { gatewayUrl: stack.gatewayUrl, bucketName: stack.bucketName };
-    const plugins = [runtimeConfigPlugin(() => config), sitePagesPlugin(() => site)];
+    const plugins = [
+      runtimeConfigPlugin(() => config),
+      sitePagesPlugin(() => site),
+      securityHeadersPlugin(() => config),
+    ];
     if (args.app === 'dist') {
       const server = await preview({
         root,

@@ -20,6 +20,7 @@ import {
 import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
 import type { AuthorizationRequest } from './iam/evaluate.ts';
 import { s3AuthorizationRequests } from './iam/s3-requests.ts';
+import { checkPublicUpload, isPublicUpload, publicUploadHeaders } from './public-uploads.ts';
 import { routeRequest, type ServiceRoute } from './route.ts';
 import { type GatewayRequest, requireRegion, verifySigV4 } from './sigv4-verify.ts';
 import type { TableSchemaCache } from './table-schemas.ts';
@@ -341,6 +342,7 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
   let principal = 'anonymous';
   // Exempt from random faults: the admin key, and unsigned reads (see faults.ts).
   let exempt = false;
+  let writer = false;
   const origin = request.headers.origin;
   const errorCors: Record<string, string> =
     origin && options.allowedOrigins().includes(origin)
@@ -367,6 +369,8 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
         requireRegion(identity, options.region);
         principal = principalName(identity.session);
         exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
+        // Temporary keys are users (writers); the admin key is the operator.
+        writer = identity.session.sessionToken !== undefined;
       }
       const { path, query } = gatewayRequest(request);
       const requests: AuthorizationRequest[] = s3AuthorizationRequests(
@@ -423,12 +427,30 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     delete headers['x-amz-decoded-content-length'];
     delete headers['x-amz-trailer'];
   }
-  const [path, query = ''] = request.rawUrl.split(/\?(.*)/s);
+  const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
+  const upload = writer
+    ? checkPublicUpload(request.method, path, new URLSearchParams(query), headers, body)
+    : undefined;
+  if (upload?.kind === 'store-as-download') Object.assign(headers, upload.headers);
   const kept = query
     .split('&')
     .filter((pair) => pair && !PRESIGN_PARAMS.test(decodeURIComponent(pair.split('=')[0] ?? '')));
   const url = `${path}${kept.length ? `?${kept.join('&')}` : ''}`;
   const upstream = await forward(options.s3Url, { ...request, rawUrl: url, body }, headers);
+  if (upload?.kind === 'refuse-part' && upstream.status === 200) {
+    // Refused only once S3 has accepted the part, so S3's own errors (NoSuchUpload) keep precedence;
+    // the whole upload goes, since its first bytes can no longer be an image.
+    const abort = `${path}?uploadId=${encodeURIComponent(new URLSearchParams(query).get('uploadId') ?? '')}`;
+    await forward(options.s3Url, { ...request, method: 'DELETE', rawUrl: abort, body: Buffer.alloc(0) }, {});
+    log({
+      operation,
+      principal,
+      status: upload.error.httpStatus,
+      decision: 'denied',
+      error: upload.error.code,
+    });
+    return send(res, s3ErrorResponse(upload.error, path), errorCors);
+  }
   if (fault?.fault === 'drop') {
     log({ operation, principal, status: upstream.status, decision: 'allowed', fault: 'drop' });
     return dropReply(res);
@@ -436,7 +458,8 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
   if (request.method !== 'OPTIONS') {
     log({ operation, principal, status: upstream.status, decision: 'allowed' });
   }
-  send(res, upstream);
+  const served = (request.method === 'GET' || request.method === 'HEAD') && isPublicUpload(path);
+  send(res, upstream, served ? publicUploadHeaders(upstream.headers['content-type']) : {});
 }
 
 async function forward(

@@ -7,7 +7,7 @@
  */
 
 import { COUNTER_ATTRIBUTES, INDEX, ITEM_ATTRIBUTES, KEY, PARTITION_PREFIX } from './model.ts';
-import { PAGES_PREFIX } from './site/paths.ts';
+import { PAGES_PREFIX, PUBLISHER_STATE_PREFIX } from './site/paths.ts';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -243,19 +243,19 @@ export function publisherPolicy(ctx: AccessPolicyContext): PolicyDocument {
         Resource: `${arn.table}/stream/*`,
       },
       {
-        // Without ListBucket a missing object reads as AccessDenied, not NoSuchKey: the first run
-        // must be able to tell "no manifest yet" from "not allowed".
-        Sid: 'ListRenderedSite',
+        // Without ListBucket a missing object reads as AccessDenied, not NoSuchKey, and a condition on
+        // s3:prefix does not count for GetObject (it has no prefix): the first run must tell "no
+        // manifest yet" from "not allowed". Listing reveals only key names, all of them public.
+        Sid: 'ListBucketForNotFound',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: arn.bucket,
-        Condition: { StringLike: { 's3:prefix': [`${PAGES_PREFIX}*`] } },
       },
       {
         Sid: 'WriteRenderedSite',
         Effect: 'Allow',
         Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-        Resource: arn.objects(PAGES_PREFIX),
+        Resource: [arn.objects(PAGES_PREFIX), arn.objects(PUBLISHER_STATE_PREFIX)],
       },
     ],
   };

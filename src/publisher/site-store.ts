@@ -11,10 +11,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { SiteObject } from '../core/site/build-site.ts';
-import { PAGES_PREFIX } from '../core/site/paths.ts';
+import { PUBLISHER_STATE_PREFIX } from '../core/site/paths.ts';
 import type { HandleRegistry } from './handles.ts';
 
-export const MANIFEST_KEY = `${PAGES_PREFIX}_publisher/manifest.json`;
+/** The publisher's own state, outside `pages/` so the CDN never serves it. */
+export const MANIFEST_KEY = `${PUBLISHER_STATE_PREFIX}manifest.json`;
 
 export interface Manifest extends HandleRegistry {
   version: 1;

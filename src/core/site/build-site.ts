@@ -5,7 +5,7 @@
  * only the objects whose bytes changed.
  */
 import { renderAtomFeed, renderRobots, renderSitemap } from './feeds.ts';
-import { renderIndexPage, renderPostPage, renderRedirectPage } from './pages.ts';
+import { renderIndexPage, renderNotFoundPage, renderPostPage, renderRedirectPage } from './pages.ts';
 import { PAGES_PREFIX, pageKeyForPath, sitePaths } from './paths.ts';
 import {
   byNewest,
@@ -111,7 +111,7 @@ export function buildSite(
   if (scope.indexes) {
     owned.push(
       new RegExp(
-        `^(?:${keyPattern('/')}|${escapeRegExp(PAGES_PREFIX)}page/\\d+|${keyPattern(sitePaths.sitemap())}|${keyPattern(sitePaths.siteFeed())}|${keyPattern(sitePaths.robots())})$`,
+        `^(?:${keyPattern('/')}|${escapeRegExp(PAGES_PREFIX)}page/\\d+|${keyPattern(sitePaths.sitemap())}|${keyPattern(sitePaths.siteFeed())}|${keyPattern(sitePaths.robots())}|${keyPattern(sitePaths.notFound())})$`,
       ),
     );
     index(
@@ -139,6 +139,7 @@ export function buildSite(
       ),
     );
     objects.push(object(sitePaths.robots(), renderRobots(config), TYPES.text));
+    objects.push(object(sitePaths.notFound(), renderNotFoundPage(config), TYPES.html));
   }
 
   for (const id of scope.authors) {

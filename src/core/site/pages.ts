@@ -229,3 +229,18 @@ export function renderRedirectPage(config: SiteConfig, toPath: string): string {
 </head><body><p>This page has moved to <a href="${toPath}">${url}</a>.</p></body></html>
 `.value;
 }
+
+/** What the CDN answers for a URL with no page (status 404). */
+export function renderNotFoundPage(config: SiteConfig): string {
+  return layout(
+    config,
+    {
+      title: `Page not found · ${config.siteName}`,
+      description: 'There is no page at this address.',
+      path: '/404',
+      type: 'website',
+      noindex: true,
+    },
+    html`<h1>Page not found</h1><p>There is no page at this address. <a href="/">Back to the latest posts</a></p>`,
+  );
+}

@@ -14,6 +14,9 @@
 /** Where the publisher writes. Its role may write only below this prefix. */
 export const PAGES_PREFIX = 'pages/';
 
+/** The publisher's own state (its manifest): written only by its role, served by nobody. */
+export const PUBLISHER_STATE_PREFIX = 'publisher/';
+
 /** How many posts an index page (home, author, tag, and their older pages) lists. */
 export const PAGE_SIZE = 20;
 
@@ -63,6 +66,8 @@ export const sitePaths = {
   authorFeed: (handle: string) => `/@${segment(handle)}/feed.atom`,
   sitemap: () => '/sitemap.xml',
   robots: () => '/robots.txt',
+  /** The CDN's answer to a URL with no page. */
+  notFound: () => '/404.html',
   /** Pre-handle URLs, keyed by IAM identity id: kept as redirects to the readable ones. */
   legacyAuthor: (authorId: string) => `/authors/${segment(authorId)}`,
   legacyPost: (authorId: string, slug: string) => `/authors/${segment(authorId)}/posts/${segment(slug)}`,
