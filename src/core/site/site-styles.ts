@@ -4,7 +4,7 @@
  * colour scheme; code colours are highlight.js classes, highlighted at publish time.
  */
 export const SITE_CSS = `
-:root{--ink-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;--ink-font-serif:Georgia,"Times New Roman",serif;--ink-color-text:#1d1d1f;--ink-color-muted:#5f6368;--ink-color-accent:#2f4fd8;--ink-color-surface:#fff;--ink-color-background:#f7f6f3;--ink-color-border:#dedbd2;--ink-code-bg:#f0eee8;--hl-keyword:#a626a4;--hl-string:#50a14f;--hl-number:#986801;--hl-comment:#6a737d;--hl-title:#4078f2;--hl-attr:#b76b01;color-scheme:light dark}
+:root{--ink-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;--ink-font-serif:Georgia,"Times New Roman",serif;--ink-color-text:#1d1d1f;--ink-color-muted:#5f6368;--ink-color-accent:#2f4fd8;--ink-color-surface:#fff;--ink-color-background:#f7f6f3;--ink-color-border:#dedbd2;--ink-code-bg:#f0eee8;--hl-keyword:#a626a4;--hl-string:#2f6f2e;--hl-number:#7a5300;--hl-comment:#59616a;--hl-title:#2f5bd0;--hl-attr:#8a5000;color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--ink-color-text:#e8e6e3;--ink-color-muted:#a8a49c;--ink-color-accent:#8fa8ff;--ink-color-surface:#1f1f22;--ink-color-background:#161618;--ink-color-border:#3a3936;--ink-code-bg:#26262a;--hl-keyword:#d49be6;--hl-string:#98c379;--hl-number:#d19a66;--hl-comment:#8b949e;--hl-title:#79b8ff;--hl-attr:#e5c07b}}
 *{box-sizing:border-box}html,body{margin:0;background:var(--ink-color-background);color:var(--ink-color-text);font-family:var(--ink-font);line-height:1.5}
 a{color:var(--ink-color-accent)}
