@@ -130,6 +130,11 @@ describe('saving and claims', () => {
     expect(await handleClaim(store([]), USER, 'alice')).toBe('pending');
     expect(await handleClaim(store([], claim(USER)), USER, 'alice')).toBe('granted');
     expect(await handleClaim(store([], claim('someone')), USER, 'alice')).toBe('taken');
+    // An origin that answers a missing object with the app's page (200, HTML): not a claim.
+    const page = new Response('<!doctype html><title>Inkwell</title>', {
+      headers: { 'content-type': 'text/html' },
+    });
+    expect(await handleClaim(store([], page), USER, 'alice')).toBe('pending');
     await expect(
       handleClaim(store([], new Response('', { status: 500 })), USER, 'alice'),
     ).rejects.toMatchObject({ code: 'unavailable' });

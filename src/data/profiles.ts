@@ -243,9 +243,14 @@ export async function handleClaim(store: ProfileStore, userId: string, handle: s
   } catch (error) {
     throw toDataError(error);
   }
+  // A missing object is 404 from S3, 403 without list rights, or the app's own page from an origin
+  // that falls back to it: none of them is a claim.
   if (response.status === 404 || response.status === 403) return 'pending';
   if (!response.ok) throw toDataError(new Error(`claim of ${handle}: HTTP ${response.status}`));
-  const claim = (await response.json().catch(() => ({}))) as { handle?: unknown; authorId?: unknown };
+  const claim = (await response.json().catch(() => undefined)) as
+    | { handle?: unknown; authorId?: unknown }
+    | undefined;
+  if (claim?.handle !== handle || typeof claim.authorId !== 'string') return 'pending';
   return claim.authorId === userId ? 'granted' : 'taken';
 }
 
