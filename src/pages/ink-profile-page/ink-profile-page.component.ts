@@ -119,7 +119,8 @@ export class InkProfilePage extends LitElement {
       let held = defaultHandle(userId);
       let claim: HandleClaim | undefined;
       if (profile?.handle && isClaimableHandle(profile.handle)) {
-        claim = await handleClaim(store, userId, profile.handle);
+        // Not knowing yet is no reason to withhold the form: the claim is asked again below.
+        claim = await handleClaim(store, userId, profile.handle).catch((): HandleClaim => 'pending');
         if (claim === 'granted') held = profile.handle;
       }
       this.fields = {
@@ -134,10 +135,12 @@ export class InkProfilePage extends LitElement {
           ? { state: 'granted', handle: profile.handle }
           : profile?.handle && claim === 'taken'
             ? { state: 'taken', handle: profile.handle, kept: held }
-            : profile?.handle && claim === 'pending'
-              ? { state: 'slow', handle: profile.handle }
-              : { state: 'idle' };
-      return { userId, store, held } satisfies Loaded;
+            : { state: 'idle' };
+      const loaded: Loaded = { userId, store, held };
+      // Reloaded while the publisher had not answered: keep asking.
+      const asked = profile?.handle;
+      if (asked && claim === 'pending') queueMicrotask(() => void this.#awaitClaim(loaded, asked));
+      return loaded;
     },
   });
 
@@ -261,7 +264,7 @@ export class InkProfilePage extends LitElement {
         return html`That handle is taken: pick another. Your pages stay at
           <a href=${sitePaths.author(o.kept)}>/@${o.kept}</a>.`;
       case 'slow':
-        return `Saved. @${o.handle} is not granted yet: the publisher has not caught up. Your page moves once it does.`;
+        return `@${o.handle} is not granted yet: the publisher has not caught up. Your page moves once it does.`;
       case 'error':
         return o.message;
       default:
