@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
 import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
@@ -19,6 +20,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from '../../local-aws/stack.ts';
+import { DEMO_AUTHORS, seedDemoContent } from '../../scripts/lib/seed-demo.ts';
 import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
 import { keys } from '../core/model.ts';
 import { defaultHandle } from '../core/site/site-model.ts';
@@ -198,5 +200,23 @@ describe('profiles on the real stack', () => {
     expect(await grantedHandle(bob.store, bob.id)).toBe(defaultHandle(bob.id));
     const fallback = await fetch(`${stack.gatewayUrl}/${stack.bucketName}/pages/@${defaultHandle(bob.id)}`);
     expect(await fallback.text()).toContain('url=/@bob');
+  });
+});
+
+describe('the demo content', () => {
+  it('gives each seeded author a profile, so their pages are at /@alice, /@bob and /@carol', async () => {
+    const seeded = await seedDemoContent({ config: stack.appConfig, postsPerAuthor: 1 });
+    await drained();
+    for (const [index, author] of DEMO_AUTHORS.entries()) {
+      const handle = author.username;
+      const id = seeded.authors[index]!;
+      const claim = await (await siteFetch(`http://x/_handles/${handle}.json`)).json();
+      expect(claim).toEqual({ handle, authorId: id });
+      const page = await fetch(`${stack.gatewayUrl}/${stack.bucketName}/pages/@${handle}`);
+      expect(page.status).toBe(200);
+      const { document } = new JSDOM(await page.text()).window;
+      expect(document.querySelector('h1')?.textContent).toBe(author.name);
+      expect(document.body.textContent).toContain(author.bio);
+    }
   });
 });
