@@ -6,6 +6,8 @@ import { describeError } from '../../app/errors.ts';
 import { links } from '../../app/routes.ts';
 import type { AwsSession } from '../../aws/aws-session.ts';
 import type { InkEditorInputEvent } from '../../components/ink-editor/ink-editor.component.ts';
+import { sitePaths } from '../../core/site/paths.ts';
+import { defaultHandle } from '../../core/site/site-model.ts';
 import {
   createPost,
   deletePost,
@@ -19,6 +21,7 @@ import {
   saveDraft,
   unpublishPost,
 } from '../../data/posts.ts';
+import { grantedHandle, profileStoreFor } from '../../data/profiles.ts';
 import { pageStyles } from '../page.styles.ts';
 import { setPageMeta } from '../page-meta.ts';
 import { DraftController } from './draft-controller.ts';
@@ -184,6 +187,17 @@ export class InkWritePage extends LitElement {
     },
   });
 
+  /** The handle the author's pages are at, for the readable "View post" link. */
+  readonly #handle = new Task(this, {
+    args: () => [this.#session.value, this.#session.value?.user?.sub] as const,
+    task: async ([session, sub]) => {
+      if (!session || !sub) return undefined;
+      const authorId = await session.identityId();
+      // No profile, or no answer: the default handle's URLs redirect to wherever the pages are.
+      return grantedHandle(profileStoreFor(session), authorId).catch(() => defaultHandle(authorId));
+    },
+  });
+
   #newController(session: AwsSession, authorId: string): DraftController {
     const store = (): PostStore => postStoreFor(session);
     const site = { siteUrl: location.origin };
@@ -282,7 +296,7 @@ export class InkWritePage extends LitElement {
         .pendingChanges=${pending}
         .busy=${controller.busy}
         .exists=${Boolean(saved)}
-        .postUrl=${saved ? links.post(saved.authorId, saved.slug) : undefined}
+        .postUrl=${saved ? sitePaths.post(this.#handle.value ?? defaultHandle(saved.authorId), saved.slug) : undefined}
         .notice=${controller.notice}
         .conflict=${
           theirs
