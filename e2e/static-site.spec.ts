@@ -101,6 +101,22 @@ test('a post published in the browser is live at its readable URL and reads with
   // with the widget; axe needs scripts, so in a context of its own).
   expect(await accessibilityViolations(`${stack.appUrl}${postPath}`)).toEqual([]);
 
+  // Islands: the author, signed in in her tab, gets an Edit link; a guest with JavaScript gets none.
+  await page.goto(`${stack.appUrl}${postPath}`);
+  await expect(page.getByRole('article').first().getByRole('link', { name: 'Edit' })).toHaveAttribute(
+    'href',
+    `/write/${slug}`,
+  );
+  const guestContext = await page.context().browser()!.newContext();
+  const guest = await guestContext.newPage();
+  await guest.goto(`${stack.appUrl}${postPath}`);
+  await expect(guest.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await guest.waitForLoadState('load');
+  await expect(guest.getByRole('link', { name: 'Edit' })).toHaveCount(0);
+  await expect(guest.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await guestContext.close();
+  await expect(tab.getByRole('link', { name: 'Edit' })).toHaveCount(0);
+
   // The author's page, reached by its link, with JavaScript still off.
   await article.getByRole('link', { name: 'Alice Archer' }).click();
   await expect(tab.getByRole('heading', { level: 1, name: 'Alice Archer' })).toBeVisible();

@@ -66,7 +66,8 @@ ${head.feed ? html`<link rel="alternate" type="application/atom+xml" title="${he
 ${main}
 </main>
 <footer><a href="${sitePaths.siteFeed()}">Atom feed</a> · <a href="${sitePaths.sitemap()}">Sitemap</a></footer>
-${islands}</body>
+${islands}<script src="/islands.js" defer></script>
+</body>
 </html>
 `.value;
 }
