@@ -19,6 +19,11 @@ import {
 } from '../src/data/posts.ts';
 import { cardTitles, editor, newSignedInPage, type TemporaryCredentials } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
+import { authorItems, publishedCount } from './support/table.ts';
+
+/** The items of one post in the table (its working copy, published copy and tag entries). */
+const itemsOfPost = async (stack: Parameters<typeof authorItems>[0], authorId: string, postSlug: string) =>
+  (await authorItems(stack, authorId)).filter((item) => item.endsWith(`#${postSlug}`));
 
 test.describe.configure({ mode: 'serial' });
 
@@ -103,7 +108,7 @@ test.afterAll(async () => {
   await bob?.context.close();
 });
 
-test('alice writes, previews and publishes; a guest and bob read it in the feed, on the tag page and its own page', async ({
+test('alice writes, previews and publishes; a guest and bob read it in the feed, on the tag page and its own page @write-path', async ({
   browser,
   stack,
 }) => {
@@ -187,6 +192,14 @@ test('alice writes, previews and publishes; a guest and bob read it in the feed,
   expect(await feed.text()).toContain(`<title type="text">${title}</title>`);
   await guest.context.close();
   expect(errors).toEqual([]);
+  // Exactly one of each item, however many replies were lost and re-sent on the way.
+  expect(await itemsOfPost(stack, aliceId, slug)).toEqual([
+    `D#P#${slug}`,
+    `U#P#${slug}`,
+    `U#T#${tag}#${slug}`,
+    `U#T#web-components#${slug}`,
+  ]);
+  expect(await publishedCount(stack, aliceId)).toBe(71);
 });
 
 test('bob cannot edit or delete alice’s post: not through the UI, not with his browser’s own AWS credentials', async ({
@@ -217,7 +230,7 @@ test('bob cannot edit or delete alice’s post: not through the UI, not with his
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 });
 
-test('alice’s drafts never appear to anyone else', async ({ browser, stack }) => {
+test('alice’s drafts never appear to anyone else @write-path', async ({ browser, stack }) => {
   test.setTimeout(120_000);
   const { page } = alice;
   await page.goto(`${stack.appUrl}/write`);
@@ -227,6 +240,7 @@ test('alice’s drafts never appear to anyone else', async ({ browser, stack }) 
   await ed.typeInBody('Nobody may read this yet.');
   await expect(ed.status).toHaveText('Saved · draft');
   await expect(page).toHaveURL(`${stack.appUrl}/write/${draftSlug}`);
+  expect(await itemsOfPost(stack, aliceId, draftSlug)).toEqual([`D#P#${draftSlug}`]);
 
   const guest = await guestPage(browser);
   for (const reader of [guest.page, bob.page]) {
@@ -252,7 +266,10 @@ test('alice’s drafts never appear to anyone else', async ({ browser, stack }) 
   await guest.context.close();
 });
 
-test('two windows editing the same post get a conflict, not a lost update', async ({ browser, stack }) => {
+test('two windows editing the same post get a conflict, not a lost update @write-path', async ({
+  browser,
+  stack,
+}) => {
   test.setTimeout(120_000);
   const one = alice.page;
   const two = await newSignedInPage(browser, stack.appUrl, 'Alice Archer', `/write/${draftSlug}`);
@@ -346,7 +363,10 @@ test('the feed pages through 200+ posts with stable cursors, even while new post
   await guest.context.close();
 });
 
-test('alice unpublishes and deletes, with a confirmation she can cancel', async ({ browser, stack }) => {
+test('alice unpublishes and deletes, with a confirmation she can cancel @write-path', async ({
+  browser,
+  stack,
+}) => {
   const { page } = alice;
   await page.goto(`${stack.appUrl}/write/${slug}`);
   const ed = editor(page);
@@ -373,4 +393,7 @@ test('alice unpublishes and deletes, with a confirmation she can cancel', async 
   await expect(mine.getByText(draftTitle)).toBeVisible();
   await expect(mine.getByText(title)).toHaveCount(0);
   await guest.context.close();
+  expect(await itemsOfPost(stack, aliceId, slug)).toEqual([]);
+  expect(await itemsOfPost(stack, aliceId, draftSlug)).toEqual([`D#P#${draftSlug}`]);
+  expect(await publishedCount(stack, aliceId)).toBe(70);
 });

@@ -39,7 +39,11 @@ describe('deploy --dry-run', () => {
     expect(template.Resources[LOGICAL_ID.table]?.Type).toBe('AWS::DynamoDB::Table');
     expect(template.Resources[LOGICAL_ID.identityPool]?.Type).toBe('AWS::Cognito::IdentityPool');
     const config = parseRuntimeConfig(JSON.parse(stdout.slice(stdout.indexOf('\nconfig.json:') + 13)));
-    expect(config.identity).toEqual({ mode: 'cognito', identityPoolId: '<stack output IdentityPoolId>' });
+    expect(config.identity).toEqual({
+      mode: 'cognito',
+      identityPoolId: '<stack output IdentityPoolId>',
+      guestRoleArn: '<stack output ReaderRoleArn>',
+    });
     expect(config.endpoint).toBeUndefined();
   });
 });

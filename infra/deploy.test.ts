@@ -1,6 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import { DeployError, deployStack, productionRuntimeConfig } from './deploy.ts';
+import { DeployError, deployStack, productionRuntimeConfig, uploadPublisherCode } from './deploy.ts';
 import { buildTemplate, type DeploymentSettings, OUTPUT } from './template.ts';
 
 const settings: DeploymentSettings = {
@@ -140,14 +140,20 @@ describe('productionRuntimeConfig', () => {
       {
         [OUTPUT.identityPoolId]: 'eu-west-1:pool',
         [OUTPUT.writerRoleArn('google')]: 'arn:aws:iam::1:role/w',
+        [OUTPUT.siteDomain]: 'd111.cloudfront.net',
       },
     );
     expect(config).toEqual({
       region: 'eu-west-1',
       tableName: 'inkwell-prod',
       bucketName: 'inkwell-prod-123456789012-eu-west-1',
-      assetBaseUrl: 'https://inkwell-prod-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com/',
-      identity: { mode: 'sts', identityPoolId: 'eu-west-1:pool' },
+      // The bucket is private behind the CDN: uploads are read through the distribution.
+      assetBaseUrl: 'https://d111.cloudfront.net/',
+      identity: {
+        mode: 'sts',
+        identityPoolId: 'eu-west-1:pool',
+        guestRoleArn: '<stack output ReaderRoleArn>',
+      },
       providers: [
         {
           id: 'google',
@@ -159,5 +165,64 @@ describe('productionRuntimeConfig', () => {
         },
       ],
     });
+  });
+});
+
+describe('the publisher package and the CDN in deploy', () => {
+  const fakeS3 = (existing: { bucket?: boolean; keys?: string[] }) => {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    const notFound = () => Object.assign(new Error('NotFound'), { name: 'NotFound' });
+    const s3 = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const name = command.constructor.name.replace(/Command$/, '');
+        sent.push({ name, input: command.input });
+        if (name === 'HeadBucket' && !existing.bucket) throw notFound();
+        if (name === 'HeadObject' && !existing.keys?.includes(String(command.input.Key))) throw notFound();
+        return {};
+      },
+    };
+    return { s3, sent };
+  };
+  const bundle = { zip: new Uint8Array([1, 2, 3]), key: 'publisher/0123456789abcdef.zip' };
+
+  it('creates a private artifacts bucket on first use and uploads the package under its hash', async () => {
+    const { s3, sent } = fakeS3({});
+    const code = await uploadPublisherCode(s3, settings, bundle, () => {});
+    expect(code).toEqual({ bucket: 'inkwell-prod-artifacts-123456789012-eu-west-1', key: bundle.key });
+    expect(sent.map((c) => c.name)).toEqual([
+      'HeadBucket',
+      'CreateBucket',
+      'PutPublicAccessBlock',
+      'PutBucketEncryption',
+      'HeadObject',
+      'PutObject',
+    ]);
+    expect(sent.find((c) => c.name === 'PutPublicAccessBlock')?.input.PublicAccessBlockConfiguration).toEqual(
+      {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    );
+    expect(sent.find((c) => c.name === 'PutObject')?.input).toMatchObject({
+      Key: bundle.key,
+      Body: bundle.zip,
+    });
+  });
+
+  it('never rewrites a package already uploaded (same code, same key: CloudFormation sees no change)', async () => {
+    const { s3, sent } = fakeS3({ bucket: true, keys: [bundle.key] });
+    await uploadPublisherCode(s3, settings, bundle, () => {});
+    expect(sent.map((c) => c.name)).toEqual(['HeadBucket', 'HeadObject']);
+  });
+
+  it('points readers at uploads through the distribution, since the bucket is private behind it', () => {
+    const config = productionRuntimeConfig(settings, { [OUTPUT.siteDomain]: 'd111.cloudfront.net' });
+    expect(config.assetBaseUrl).toBe('https://d111.cloudfront.net/');
+    const plain = productionRuntimeConfig({ ...settings, cdn: { enabled: false } }, {});
+    expect(plain.assetBaseUrl).toBe(
+      'https://inkwell-prod-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com/',
+    );
   });
 });

@@ -17,11 +17,22 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutBucketEncryptionCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { SITE_PREFIX } from '../src/core/access-policy.ts';
 import { operatorClients } from './ops/operator-clients.ts';
 import { provision } from './provision.ts';
+import type { PublisherBundle } from './publisher-bundle.ts';
+import { artifactsBucketName, type CodeLocation } from './publisher-stack.ts';
 import { siteFiles, uploadSite } from './site-upload.ts';
 import {
   buildTemplate,
@@ -81,13 +92,23 @@ export function productionRuntimeConfig(
   const names = resolveNames(settings);
   const output = (key: string) => outputs[key] ?? `<stack output ${key}>`;
   const bucketName = outputs[OUTPUT.bucketName] ?? names.bucketName;
+  // With a CDN the bucket is private (Origin Access Control): uploads are read through the distribution.
+  const cdnOrigin = settings.cdn?.aliases?.[0] ?? output(OUTPUT.siteDomain);
+  const defaultAssetBase =
+    settings.cdn?.enabled !== false
+      ? `https://${cdnOrigin}/`
+      : `https://${bucketName}.s3.${settings.region}.amazonaws.com/`;
   const mode = settings.identityMode ?? 'cognito';
   return {
     region: settings.region,
     tableName: outputs[OUTPUT.tableName] ?? names.tableName,
     bucketName,
-    assetBaseUrl: settings.assetBaseUrl ?? `https://${bucketName}.s3.${settings.region}.amazonaws.com/`,
-    identity: { mode, identityPoolId: output(OUTPUT.identityPoolId) },
+    assetBaseUrl: settings.assetBaseUrl ?? defaultAssetBase,
+    identity: {
+      mode,
+      identityPoolId: output(OUTPUT.identityPoolId),
+      guestRoleArn: output(OUTPUT.readerRoleArn),
+    },
     providers: settings.providers.map((provider) => {
       const identity = providerIdentity(provider);
       return {
@@ -119,6 +140,10 @@ export interface DeployOptions {
   configOverrides?: Partial<RuntimeConfig>;
   /** Made per call so tests can inject a fake; defaults to a real client for the region. */
   cloudFormation?: () => Promise<CloudFormationClient>;
+  /** Builds the publisher's package; tests inject a small one. */
+  publisherBundle?: () => Promise<Pick<PublisherBundle, 'zip' | 'key'>>;
+  /** The S3 client for the artifacts bucket; defaults to one for the region. */
+  artifactsS3?: () => Promise<Pick<S3Client, 'send'>>;
   log?: (line: string) => void;
   /** Where the dry run writes the template and config (stdout in the CLI). */
   print?: (text: string) => void;
@@ -138,13 +163,13 @@ export function deploymentPlan(settings: DeploymentSettings, endpoint?: string):
     `target        ${endpoint ? `local stack at ${endpoint} (admin key)` : `AWS account ${settings.accountId}, ${settings.region}`}`,
     `stack         ${endpoint ? '(none: provision() creates the table and bucket)' : names.stackName}`,
     `table         ${names.tableName} (on-demand, point-in-time recovery, retained on stack delete)`,
-    `bucket        ${names.bucketName} (CORS for ${settings.appOrigins.join(', ')}; public read of public/*, ${SITE_PREFIX}*)`,
+    `bucket        ${names.bucketName} (CORS for ${settings.appOrigins.join(', ')}; ${settings.cdn?.enabled === false ? `public read of public/*, ${SITE_PREFIX}*` : 'private: read by CloudFront only (OAC)'})`,
     `identity      ${mode}${mode === 'sts' ? ' (one writer role per provider)' : ' (identity pool: writer = authenticated, reader = guests)'}`,
     `providers     ${settings.providers.map((p) => `${p.id} (${p.kind})`).join(', ') || 'none: readers only'}`,
     `site          s3://${names.bucketName}/${SITE_PREFIX}${settings.cdn?.enabled === false ? '' : ', served by CloudFront'}`,
     endpoint
       ? 'steps         1. vite build  2. provision()  3. config.json  4. upload site'
-      : 'steps         1. vite build  2. deploy stack (change set)  3. config.json from outputs  4. upload site',
+      : 'steps         1. vite build  2. publisher bundle to artifacts bucket  3. deploy stack (change set)  4. config.json from outputs  5. upload site',
   ];
 }
 
@@ -198,20 +223,35 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       });
       // The local stack's identity pool has a fixed id; loaded lazily so AWS deploys skip the stack code.
       const { LOCAL_IDENTITY_POOL_ID } = await import('../local-aws/stack.ts');
+      const { roleArn } = await import('../local-aws/roles.ts');
       config = {
         ...productionRuntimeConfig(settings, {}),
-        identity: { mode: settings.identityMode ?? 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID },
+        identity: {
+          mode: settings.identityMode ?? 'cognito',
+          identityPoolId: LOCAL_IDENTITY_POOL_ID,
+          guestRoleArn: roleArn('inkwell-reader'),
+        },
         endpoint: options.endpoint,
         assetBaseUrl: `${options.endpoint}/${names.bucketName}/`,
         ...options.configOverrides,
       };
     } else {
       await assertAccount(settings);
+      const bundle = await (options.publisherBundle ?? defaultPublisherBundle)();
+      const s3 = options.artifactsS3
+        ? await options.artifactsS3()
+        : new S3Client({ region: settings.region });
+      const publisherCode = await uploadPublisherCode(s3, settings, bundle, log);
       const cfn = options.cloudFormation
         ? await options.cloudFormation()
         : await cloudFormationClient(settings);
-      const outputs = await deployStack(cfn, names.stackName, template, log);
-      for (const key of [OUTPUT.identityPoolId, OUTPUT.bucketName]) {
+      const outputs = await deployStack(
+        cfn,
+        names.stackName,
+        buildTemplate(settings, { publisherCode }),
+        log,
+      );
+      for (const key of [OUTPUT.identityPoolId, OUTPUT.readerRoleArn, OUTPUT.bucketName]) {
         if (!outputs[key])
           throw new DeployError('missing-output', `stack ${names.stackName} has no output ${key}`);
       }
@@ -227,6 +267,76 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   } finally {
     clients.destroy();
   }
+}
+
+async function defaultPublisherBundle() {
+  const { buildPublisherBundle } = await import('./publisher-bundle.ts');
+  return buildPublisherBundle();
+}
+
+/**
+ * Puts the publisher's package in the artifacts bucket (created on first use, private, encrypted) under
+ * its content hash: an unchanged handler is the same key, so CloudFormation leaves the function alone;
+ * a changed one is a new key, which CloudFormation deploys. Existing keys are never rewritten.
+ */
+export async function uploadPublisherCode(
+  s3: Pick<S3Client, 'send'>,
+  settings: DeploymentSettings,
+  bundle: Pick<PublisherBundle, 'zip' | 'key'>,
+  log: (line: string) => void,
+): Promise<CodeLocation> {
+  const bucket = artifactsBucketName(settings.stage, settings.accountId, settings.region);
+  const missing = (error: unknown) =>
+    error instanceof Error && /NotFound|NoSuchKey|NoSuchBucket|404/.test(`${error.name} ${error.message}`);
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: settings.accountId }));
+  } catch (error) {
+    if (!missing(error)) throw error;
+    log(`creating artifacts bucket s3://${bucket}`);
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(settings.region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: settings.region as never } }),
+      }),
+    );
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    );
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      }),
+    );
+  }
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: bundle.key }));
+    log(`publisher     s3://${bucket}/${bundle.key} (unchanged)`);
+  } catch (error) {
+    if (!missing(error)) throw error;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: bundle.key,
+        Body: bundle.zip,
+        ContentType: 'application/zip',
+      }),
+    );
+    log(`publisher     s3://${bucket}/${bundle.key} (${(bundle.zip.byteLength / 1024).toFixed(0)} KiB)`);
+  }
+  return { bucket, key: bundle.key };
 }
 
 async function cloudFormationClient(settings: DeploymentSettings): Promise<CloudFormationClient> {

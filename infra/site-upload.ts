@@ -6,7 +6,7 @@ import { extname, join, relative, sep } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { SITE_PREFIX } from '../src/core/access-policy.ts';
-import { mapWithConcurrency } from './ops/concurrency.ts';
+import { mapWithConcurrency } from '../src/core/concurrency.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

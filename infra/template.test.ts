@@ -89,14 +89,16 @@ describe('the CloudFormation template', () => {
     });
   });
 
-  it('makes the anonymous policy the bucket policy and lets only that policy be public', () => {
-    const policy = props(template, LOGICAL_ID.bucketPolicy).PolicyDocument as {
+  it('without the CDN, makes the anonymous policy the bucket policy and lets only that policy be public', () => {
+    // With the CDN the bucket is private (Origin Access Control): see template-hosting.test.ts.
+    const plain = buildTemplate({ ...settings, cdn: { enabled: false } });
+    const policy = props(plain, LOGICAL_ID.bucketPolicy).PolicyDocument as {
       Statement: Record<string, unknown>[];
     };
     const anonymous = anonymousPolicy(policyContext(settings, COGNITO_PRINCIPAL_VARIABLE));
     expect(policy.Statement).toEqual(anonymous.Statement.map((s) => ({ ...s, Principal: '*' })));
     expect(JSON.stringify(policy)).toContain(`arn:aws:s3:::${names.bucketName}/site/*`);
-    expect(props(template, LOGICAL_ID.bucket).PublicAccessBlockConfiguration).toEqual({
+    expect(props(plain, LOGICAL_ID.bucket).PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       IgnorePublicAcls: true,
       BlockPublicPolicy: false,
@@ -128,6 +130,8 @@ describe('the CloudFormation template', () => {
   it('registers social logins and an IAM OIDC provider per OpenID issuer with the identity pool', () => {
     const pool = props(template, LOGICAL_ID.identityPool);
     expect(pool.AllowUnauthenticatedIdentities).toBe(true);
+    // Guests take the basic flow: the enhanced flow scopes their keys down to no DynamoDB or S3 access.
+    expect(pool.AllowClassicFlow).toBe(true);
     expect(pool.SupportedLoginProviders).toEqual({
       'accounts.google.com': 'g-client.apps.googleusercontent.com',
       'graph.facebook.com': 'fb-app',
@@ -158,11 +162,12 @@ describe('the CloudFormation template', () => {
     expect(props(sts, LOGICAL_ID.roleAttachment).Roles).not.toHaveProperty('authenticated');
   });
 
-  it('serves the site prefix through CloudFront at the domain root, or not at all when disabled', () => {
+  it('serves the bucket through CloudFront (the router picks site/ or pages/), or not at all when disabled', () => {
     const config = props(template, LOGICAL_ID.distribution).DistributionConfig as {
-      Origins: { OriginPath: string }[];
+      Origins: { OriginPath?: string; DomainName: string }[];
     };
-    expect(config.Origins[0]?.OriginPath).toBe('/site');
+    expect(config.Origins[0]?.DomainName).toBe(`${names.bucketName}.s3.eu-west-1.amazonaws.com`);
+    expect(config.Origins[0]?.OriginPath).toBeUndefined();
     expect(buildTemplate({ ...settings, cdn: { enabled: false } }).Resources).not.toHaveProperty(
       LOGICAL_ID.distribution,
     );

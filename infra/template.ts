@@ -14,17 +14,20 @@
  * TypeScript), so the generated JSON reaches IAM byte for byte. Wrapping it in `Fn::Sub` would require
  * escaping every variable as `${!...}`, i.e. a second, edited copy of the policy: exactly what we avoid.
  */
+
 import {
   type AccessPolicyContext,
   anonymousPolicy,
   COGNITO_PRINCIPAL_VARIABLE,
   type PolicyDocument,
   readerPolicy,
-  SITE_PREFIX,
   writerPolicy,
 } from '../src/core/access-policy.ts';
 import { type TableDefinition, tableDefinition } from '../src/core/model.ts';
+import { cognitoRoleTrust } from '../src/core/trust-policy.ts';
+import { cdnBucketPolicy, distributionResources } from './cdn.ts';
 import { bucketCorsRules } from './provision.ts';
+import { artifactsBucketName, type CodeLocation, publisherResources } from './publisher-stack.ts';
 
 export type ProviderKind = 'google' | 'amazon' | 'facebook' | 'oidc';
 
@@ -254,12 +257,12 @@ function webIdentityTrust(
   };
 }
 
-/** Trust for the identity pool's roles: only this pool, only the given kind of identity. */
+/**
+ * Trust for the identity pool's roles: only this pool, only the given kind of identity. The same
+ * document the local STS evaluates for the basic flow (src/core/trust-policy.ts).
+ */
 function cognitoTrust(amr: 'authenticated' | 'unauthenticated'): TemplateValue {
-  return webIdentityTrust('cognito-identity.amazonaws.com', {
-    StringEquals: { 'cognito-identity.amazonaws.com:aud': ref(LOGICAL_ID.identityPool) },
-    'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr },
-  });
+  return cognitoRoleTrust(ref(LOGICAL_ID.identityPool), amr);
 }
 
 function role(trust: TemplateValue, policyName: string, policy: PolicyDocument, description: string) {
@@ -274,8 +277,24 @@ function role(trust: TemplateValue, policyName: string, policy: PolicyDocument, 
   } satisfies TemplateResource;
 }
 
+export interface TemplateOptions {
+  /** The publisher's deployment package (deploy uploads it first); default: a placeholder key. */
+  publisherCode?: CodeLocation;
+}
+
+/** The publisher's package location when none is given (dry runs, tests): deploy always gives one. */
+export function defaultPublisherCode(settings: DeploymentSettings): CodeLocation {
+  return {
+    bucket: artifactsBucketName(settings.stage, settings.accountId, settings.region),
+    key: 'publisher/<content hash>.zip',
+  };
+}
+
 /** Builds the whole template. Pure: the dry run prints it and the tests inspect it. */
-export function buildTemplate(settings: DeploymentSettings): CloudFormationTemplate {
+export function buildTemplate(
+  settings: DeploymentSettings,
+  options: TemplateOptions = {},
+): CloudFormationTemplate {
   validateSettings(settings);
   const names = resolveNames(settings);
   const mode = settings.identityMode ?? 'cognito';
@@ -298,6 +317,8 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
     },
   };
 
+  const cdn = settings.cdn ?? {};
+  const cdnEnabled = cdn.enabled !== false;
   resources[LOGICAL_ID.bucket] = {
     Type: 'AWS::S3::Bucket',
     DeletionPolicy: 'Retain',
@@ -305,7 +326,8 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
     Properties: {
       BucketName: names.bucketName,
       CorsConfiguration: { CorsRules: cloudFormationCorsRules(bucketCorsRules(settings.appOrigins)) },
-      // ACLs stay off and blocked; only a bucket policy may make objects public, and only ours exists.
+      // ACLs stay off and blocked. With the CDN nothing is public at all (the distribution's grant is
+      // not a public policy); without it, only our bucket policy may make objects public.
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       // Uploads a writer never resumed nor discarded (a closed laptop) stop being stored, and billed.
       LifecycleConfiguration: {
@@ -320,22 +342,25 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
         IgnorePublicAcls: true,
-        BlockPublicPolicy: false,
-        RestrictPublicBuckets: false,
+        BlockPublicPolicy: cdnEnabled,
+        RestrictPublicBuckets: cdnEnabled,
       },
     },
   };
 
-  // The anonymous policy is the bucket policy: the same statements, with the principal AWS needs.
+  // With the CDN the bucket is private: only the distribution reads, through Origin Access Control.
+  // Without it, the anonymous policy (public read of public/* and site/*) is the bucket policy.
   const anonymous = anonymousPolicy(policyContext(settings, COGNITO_PRINCIPAL_VARIABLE));
   resources[LOGICAL_ID.bucketPolicy] = {
     Type: 'AWS::S3::BucketPolicy',
     Properties: {
       Bucket: ref(LOGICAL_ID.bucket),
-      PolicyDocument: {
-        Version: anonymous.Version,
-        Statement: anonymous.Statement.map((statement) => ({ ...statement, Principal: '*' })),
-      },
+      PolicyDocument: cdnEnabled
+        ? cdnBucketPolicy(names.bucketName, settings.accountId, LOGICAL_ID.distribution)
+        : {
+            Version: anonymous.Version,
+            Statement: anonymous.Statement.map((statement) => ({ ...statement, Principal: '*' })),
+          },
     },
   };
 
@@ -360,7 +385,9 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
       IdentityPoolName: names.stackName.replace(/[^A-Za-z0-9_]/g, '_'),
       // Readers browse as guests: unauthenticated identities get the reader role.
       AllowUnauthenticatedIdentities: true,
-      AllowClassicFlow: false,
+      // Guests use the basic flow (GetOpenIdToken + STS): in the enhanced flow Cognito scopes guest
+      // credentials down to AmazonCognitoUnAuthedIdentitiesSessionPolicy, which allows no DynamoDB or S3.
+      AllowClassicFlow: true,
       ...(Object.keys(supportedLogins).length ? { SupportedLoginProviders: supportedLogins } : {}),
       ...(oidcArns.length ? { OpenIdConnectProviderARNs: oidcArns } : {}),
     },
@@ -405,55 +432,43 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
     Properties: { IdentityPoolId: ref(LOGICAL_ID.identityPool), Roles: attachedRoles },
   };
 
-  const cdn = settings.cdn ?? {};
-  if (cdn.enabled !== false) {
-    const aliases = cdn.aliases ?? [];
-    resources[LOGICAL_ID.distribution] = {
-      Type: 'AWS::CloudFront::Distribution',
-      Properties: {
-        DistributionConfig: {
-          Enabled: true,
-          Comment: `${names.stackName}: the static site (s3://${names.bucketName}/${SITE_PREFIX})`,
-          DefaultRootObject: 'index.html',
-          HttpVersion: 'http2and3',
-          PriceClass: 'PriceClass_100',
-          ...(aliases.length ? { Aliases: aliases } : {}),
-          ViewerCertificate: aliases.length
-            ? {
-                AcmCertificateArn: cdn.certificateArn,
-                SslSupportMethod: 'sni-only',
-                MinimumProtocolVersion: 'TLSv1.2_2021',
-              }
-            : { CloudFrontDefaultCertificate: true },
-          Origins: [
-            {
-              Id: 'site',
-              DomainName: `${names.bucketName}.s3.${settings.region}.amazonaws.com`,
-              // The build links `/assets/...` and fetches `/config.json`: the prefix becomes the root.
-              OriginPath: `/${SITE_PREFIX.replace(/\/$/, '')}`,
-              S3OriginConfig: { OriginAccessIdentity: '' },
-            },
-          ],
-          DefaultCacheBehavior: {
-            TargetOriginId: 'site',
-            ViewerProtocolPolicy: 'redirect-to-https',
-            AllowedMethods: ['GET', 'HEAD'],
-            Compress: true,
-            // Managed policy "CachingOptimized": honours the Cache-Control deploy sets on each object.
-            CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
-          },
-          // Client-side routes (/@alice/my-post) have no object: serve the app, which routes itself.
-          CustomErrorResponses: [403, 404].map((ErrorCode) => ({
-            ErrorCode,
-            ResponseCode: 200,
-            ResponsePagePath: '/index.html',
-            ErrorCachingMinTTL: 0,
-          })),
+  const aliases = cdn.aliases ?? [];
+  if (cdnEnabled) {
+    Object.assign(
+      resources,
+      distributionResources(
+        {
+          stackName: names.stackName,
+          bucketName: names.bucketName,
+          region: settings.region,
+          aliases,
+          ...(cdn.certificateArn ? { certificateArn: cdn.certificateArn } : {}),
         },
-      },
-    };
+        LOGICAL_ID.distribution,
+      ),
+    );
     outputs[OUTPUT.siteDomain] = { Value: { 'Fn::GetAtt': [LOGICAL_ID.distribution, 'DomainName'] } };
   }
+
+  // The origin pages link to: the custom domain, else the distribution's, else the first app origin.
+  const siteUrl = aliases.length
+    ? `https://${aliases[0]}`
+    : cdnEnabled
+      ? { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [LOGICAL_ID.distribution, 'DomainName'] }]] }
+      : settings.appOrigins[0];
+  Object.assign(
+    resources,
+    publisherResources({
+      stackName: names.stackName,
+      region: settings.region,
+      accountId: settings.accountId,
+      tableName: names.tableName,
+      bucketName: names.bucketName,
+      tableLogicalId: LOGICAL_ID.table,
+      siteUrl,
+      code: options.publisherCode ?? defaultPublisherCode(settings),
+    }),
+  );
 
   outputs[OUTPUT.tableName] = { Value: ref(LOGICAL_ID.table) };
   outputs[OUTPUT.bucketName] = { Value: ref(LOGICAL_ID.bucket) };
@@ -461,7 +476,7 @@ export function buildTemplate(settings: DeploymentSettings): CloudFormationTempl
 
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: `Inkwell (${names.stackName}): table, assets bucket and site, identity pool, IAM roles`,
+    Description: `Inkwell (${names.stackName}): table, bucket, site, publisher, identity pool, IAM roles`,
     Resources: resources,
     Outputs: outputs,
   };

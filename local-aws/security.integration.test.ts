@@ -42,9 +42,16 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../src/aws/client-factory.ts';
+import { substitutePolicyVariables } from '../src/core/access-policy.ts';
+import { commentItem, hideMarkerItem, reactionItem } from '../src/core/comment-items.ts';
 import { INDEX, keys } from '../src/core/model.ts';
+import { publishedItem } from '../src/core/post-items.ts';
+import { buildThreads, listComments, postComment } from '../src/data/comments.ts';
+import { listFeed } from '../src/data/feed.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from './admin.ts';
+import { basicFlowCredentials } from './cognito-identity/basic-flow.ts';
 import { obtainTokens } from './oidc/headless-login.ts';
+import { LOCAL_ACCOUNT_ID, localRoles } from './roles.ts';
 import { LOCAL_CLI_REDIRECT_URI, LOCAL_CLIENT_ID, type LocalStack, startLocalStack } from './stack.ts';
 
 let dataDir: string;
@@ -108,6 +115,12 @@ async function forgeToken(claims: Record<string, unknown>, options: { foreignKey
     .sign(key);
 }
 
+function guestRoleArn(): string {
+  const { identity } = stack.appConfig;
+  if (!identity.guestRoleArn) throw new Error('the local stack names no guest role');
+  return identity.guestRoleArn;
+}
+
 const denied = { name: 'AccessDeniedException' };
 const s3Denied = { name: 'AccessDenied' };
 
@@ -134,7 +147,12 @@ beforeAll(async () => {
     if (user === 'alice') alice = clientsFor(credentials);
     else bob = clientsFor(credentials);
   }
-  const guestSession = await cognitoCredentials();
+  // Guests use the basic flow, as the app does: enhanced-flow guest keys are scoped down (see below).
+  const guestSession = await basicFlowCredentials({
+    endpoint: stack.gatewayUrl,
+    identityPoolId: stack.identityPoolId,
+    roleArn: guestRoleArn(),
+  });
   guestId = guestSession.identityId;
   guest = clientsFor(guestSession.credentials);
 
@@ -352,6 +370,20 @@ describe('attacks through the gateway are refused', () => {
           UpdateExpression: 'ADD likes :one',
           ExpressionAttributeValues: { ':one': 1 },
           ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+  it('17b. bob reads a whole counter item back by failing a condition (ReturnValuesOnConditionCheckFailure)', async () => {
+    await expect(
+      bob.documents.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.counters(ids.alice, 'hello'),
+          UpdateExpression: 'ADD likes :one',
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     ).rejects.toMatchObject(denied);
@@ -677,5 +709,457 @@ describe('the legitimate twins of those attacks are allowed', () => {
     );
     expect(Item?.title).toBe('Hello');
     viaSts.destroy();
+  });
+});
+
+describe('session policies: guests in the enhanced flow are scoped down, as on AWS', () => {
+  it('enhanced-flow guest keys are refused DynamoDB GetItem and Query, and S3 GetObject', async () => {
+    const enhanced = clientsFor((await cognitoCredentials()).credentials);
+    try {
+      await expect(
+        enhanced.documents.send(
+          new GetCommand({ TableName: table, Key: keys.published(ids.alice, 'hello') }),
+        ),
+      ).rejects.toMatchObject({
+        ...denied,
+        message: expect.stringContaining('because no session policy allows the dynamodb:GetItem action'),
+      });
+      await expect(
+        enhanced.documents.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: INDEX.feed.name,
+            KeyConditionExpression: 'GSI1PK = :m',
+            ExpressionAttributeValues: { ':m': 'FEED#2026-11' },
+          }),
+        ),
+      ).rejects.toMatchObject(denied);
+      await expect(
+        enhanced.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `public/${ids.alice}/cat.png` })),
+      ).rejects.toMatchObject(s3Denied);
+    } finally {
+      enhanced.destroy();
+    }
+  });
+
+  it('basic-flow guest keys (GetOpenIdToken + STS on the reader role) read with GetItem and Query', async () => {
+    const basic = await basicFlowCredentials({
+      endpoint: stack.gatewayUrl,
+      identityPoolId: stack.identityPoolId,
+      roleArn: guestRoleArn(),
+    });
+    const reader = clientsFor(basic.credentials);
+    try {
+      const { Item } = await reader.documents.send(
+        new GetCommand({ TableName: table, Key: keys.published(ids.alice, 'hello') }),
+      );
+      expect(Item?.title).toBe('Hello');
+      const feed = await reader.documents.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.feed.name,
+          KeyConditionExpression: 'GSI1PK = :m',
+          ExpressionAttributeValues: { ':m': 'FEED#2026-11' },
+        }),
+      );
+      expect(feed.Items?.map((i) => i.title)).toContain('Hello');
+      // The reader role still writes nothing.
+      await expect(
+        reader.documents.send(
+          new PutCommand({ TableName: table, Item: { ...keys.profile(basic.identityId), name: 'Guest' } }),
+        ),
+      ).rejects.toMatchObject(denied);
+    } finally {
+      reader.destroy();
+    }
+  });
+
+  it("a guest's Cognito token cannot assume the writer role (its trust requires amr authenticated)", async () => {
+    const basic = await basicFlowCredentials({
+      endpoint: stack.gatewayUrl,
+      identityPoolId: stack.identityPoolId,
+      roleArn: guestRoleArn(),
+    });
+    const sts = new STSClient({ region: 'us-east-1', endpoint: stack.gatewayUrl, maxAttempts: 1 });
+    await expect(
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.appConfig.providers[0]!.roleArn!,
+          RoleSessionName: 'guest-escalation',
+          WebIdentityToken: basic.openIdToken,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    sts.destroy();
+  });
+
+  it('an inline session Policy narrows STS keys to the intersection with the role', async () => {
+    const sts = new STSClient({ region: 'us-east-1', endpoint: stack.gatewayUrl, maxAttempts: 1 });
+    const { Credentials } = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: stack.appConfig.providers[0]!.roleArn!,
+        RoleSessionName: 'scoped',
+        WebIdentityToken: tokens.alice,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 's3:PutObject'], Resource: '*' }],
+        }),
+      }),
+    );
+    sts.destroy();
+    const scoped = clientsFor({
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    });
+    try {
+      const { Item } = await scoped.documents.send(
+        new GetCommand({ TableName: table, Key: keys.published(ids.alice, 'hello') }),
+      );
+      expect(Item?.title).toBe('Hello');
+      // Allowed by the role, not by the session policy.
+      await expect(
+        scoped.documents.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: INDEX.feed.name,
+            KeyConditionExpression: 'GSI1PK = :m',
+            ExpressionAttributeValues: { ':m': 'FEED#2026-11' },
+          }),
+        ),
+      ).rejects.toMatchObject({ ...denied, message: expect.stringContaining('session policy') });
+      // Allowed by the session policy, not by the role (another user's prefix).
+      await expect(
+        scoped.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `public/${ids.bob}/x.png`, Body: 'x' })),
+      ).rejects.toMatchObject(s3Denied);
+    } finally {
+      scoped.destroy();
+    }
+  });
+
+  it('PolicyArns: a modelled managed policy scopes down; an unknown one is refused', async () => {
+    const sts = new STSClient({ region: 'us-east-1', endpoint: stack.gatewayUrl, maxAttempts: 1 });
+    const assume = (arn: string) =>
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.appConfig.providers[0]!.roleArn!,
+          RoleSessionName: 'managed',
+          WebIdentityToken: tokens.alice,
+          PolicyArns: [{ arn }],
+        }),
+      );
+    await expect(assume('arn:aws:iam::aws:policy/NoSuchPolicy')).rejects.toMatchObject({
+      name: 'MalformedPolicyDocumentException',
+    });
+    const { Credentials } = await assume(
+      'arn:aws:iam::aws:policy/AmazonCognitoUnAuthedIdentitiesSessionPolicy',
+    );
+    sts.destroy();
+    const scoped = clientsFor({
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    });
+    await expect(
+      scoped.documents.send(new GetCommand({ TableName: table, Key: keys.published(ids.alice, 'hello') })),
+    ).rejects.toMatchObject(denied);
+    scoped.destroy();
+  });
+});
+
+describe('wildcards in a web-identity subject (issue 15 item 4)', () => {
+  const wildcardSubjects = ['*', '?????', 'ali*'];
+
+  it.each(wildcardSubjects)('STS refuses to sign in a subject of %j', async (sub) => {
+    await expect(assumeWithToken(await forgeToken({ sub }))).rejects.toMatchObject({
+      name: 'InvalidIdentityTokenException',
+      message: expect.stringContaining('would read as wildcards'),
+    });
+  });
+
+  it.each(wildcardSubjects)('Cognito refuses to sign in a subject of %j', async (sub) => {
+    const client = new CognitoIdentityClient({ region: 'us-east-1', endpoint: stack.gatewayUrl });
+    const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
+    await expect(
+      client.send(
+        new GetIdCommand({
+          IdentityPoolId: stack.identityPoolId,
+          Logins: { [issuerKey]: await forgeToken({ sub }) },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: expect.stringContaining('would read as wildcards'),
+    });
+    client.destroy();
+  });
+
+  /**
+   * Behind the sign-in check: a session whose subject is a wildcard (as if a provider's sub got through)
+   * still matches only its literal prefix, because substituted values are literal in the gateway.
+   */
+  function stsModeWriter(sub: string) {
+    const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
+    const variable = `${issuerKey}:sub`;
+    const { writer } = localRoles({
+      region: 'us-east-1',
+      accountId: LOCAL_ACCOUNT_ID,
+      tableName: table,
+      bucketName: bucket,
+      principalVariable: variable,
+    });
+    const session = stack.sessions.issue({
+      roleArn: writer.arn,
+      policy: substitutePolicyVariables(writer.policy, { [variable]: sub }),
+      variables: { [variable]: sub },
+      durationSeconds: 600,
+    });
+    return clientsFor({
+      accessKeyId: session.accessKeyId,
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken!,
+    });
+  }
+
+  it.each(wildcardSubjects)('a session with sub %j cannot put or list under public/alice/', async (sub) => {
+    const attacker = stsModeWriter(sub);
+    try {
+      await expect(
+        attacker.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'public/alice/owned.png', Body: 'x' })),
+      ).rejects.toMatchObject(s3Denied);
+      await expect(
+        attacker.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'public/alice/' })),
+      ).rejects.toMatchObject(s3Denied);
+    } finally {
+      attacker.destroy();
+    }
+  });
+
+  it('the legitimate twin: sub alice puts and lists under public/alice/', async () => {
+    const owner = stsModeWriter('alice');
+    try {
+      await owner.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'public/alice/own.png', Body: 'x' }));
+      const listed = await owner.s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: 'public/alice/' }),
+      );
+      expect(listed.Contents?.map((o) => o.Key)).toContain('public/alice/own.png');
+      await owner.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'public/alice/own.png' }));
+    } finally {
+      owner.destroy();
+    }
+  });
+});
+
+describe('SigV4 scoped to the wrong region (issue 15 item 6)', () => {
+  it('DynamoDB and S3 refuse a signature for eu-west-1 at the us-east-1 gateway; us-east-1 passes', async () => {
+    const { credentials } = await cognitoCredentials(tokens.alice);
+    const elsewhere = createAwsClients({
+      region: 'eu-west-1',
+      endpoint: stack.gatewayUrl,
+      credentials,
+      maxAttempts: 1,
+    });
+    try {
+      await expect(
+        elsewhere.documents.send(
+          new GetCommand({ TableName: table, Key: keys.published(ids.alice, 'hello') }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        message: 'Credential should be scoped to a valid region. ',
+      });
+      await expect(
+        elsewhere.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `public/${ids.alice}/cat.png` })),
+      ).rejects.toMatchObject({
+        name: 'AuthorizationHeaderMalformed',
+        message:
+          "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+      });
+    } finally {
+      elsewhere.destroy();
+    }
+    const here = clientsFor(credentials);
+    const { Item } = await here.documents.send(
+      new GetCommand({ TableName: table, Key: keys.published(ids.alice, 'hello') }),
+    );
+    expect(Item?.title).toBe('Hello');
+    here.destroy();
+  });
+});
+
+describe('the bucket policy for signed calls', () => {
+  it('grants signed callers what it grants everyone (public/ reads) and nothing else', async () => {
+    const session = stack.sessions.issue({
+      roleArn: 'arn:aws:iam::000000000000:role/no-s3',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }],
+      },
+      variables: {},
+      durationSeconds: 600,
+    });
+    const signed = clientsFor({
+      accessKeyId: session.accessKeyId,
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken!,
+    });
+    try {
+      const object = await signed.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: `public/${ids.alice}/cat.png` }),
+      );
+      expect(await object.Body?.transformToString()).toBe('png');
+      await expect(
+        signed.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `public/${ids.alice}/x.png`, Body: 'x' })),
+      ).rejects.toMatchObject(s3Denied);
+      await expect(
+        signed.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'private/x' })),
+      ).rejects.toMatchObject(s3Denied);
+    } finally {
+      signed.destroy();
+    }
+  });
+});
+
+/**
+ * Comments and authorship: what IAM refuses, and what IAM allows (a writer's own partition, any
+ * value in a counter) that readers then refuse to believe (issue 15, 1 to 3).
+ */
+describe('comments, likes, counters and who wrote what', () => {
+  const post = { authorId: '', slug: 'hello' };
+  const carolsId = 'us-east-1:00000000-0000-4000-8000-00000000ca01';
+  const comment = () => ({ commenterId: ids.alice, id: 'alicecomment01' });
+
+  beforeAll(() => {
+    post.authorId = ids.alice;
+  });
+
+  it("refused: bob's like whose marker is in alice's partition, even inside a transaction", async () => {
+    const marker = { ...reactionItem(ids.bob, post, comment(), 'now'), PK: keys.publicPartition(ids.alice) };
+    await expect(
+      bob.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: marker } },
+            {
+              Update: {
+                TableName: table,
+                Key: keys.commentCounters(ids.alice, 'alicecomment01'),
+                UpdateExpression: 'ADD likes :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it("refused: bob's hide marker in alice's partition, in a transaction with his own like", async () => {
+    await expect(
+      bob.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: reactionItem(ids.bob, post, comment(), 'now') } },
+            { Put: { TableName: table, Item: hideMarkerItem(post, comment(), 'now') } },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it("allowed twin: bob's like, his marker and alice's comment counter in one transaction", async () => {
+    await bob.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: reactionItem(ids.bob, post, comment(), 'now') } },
+          {
+            Update: {
+              TableName: table,
+              Key: keys.commentCounters(ids.alice, 'alicecomment01'),
+              UpdateExpression: 'ADD likes :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ],
+        ClientRequestToken: 'security-suite-like-1',
+      }),
+    );
+  });
+
+  it('allowed by IAM, disbelieved by readers: bob publishes into his own partition as alice', async () => {
+    const now = new Date().toISOString();
+    const forged = {
+      authorId: ids.alice,
+      authorName: 'Alice Archer',
+      slug: 'by-alice-honest',
+      title: 'By Alice, honest',
+      body: 'Not by Alice.',
+      excerpt: '',
+      tags: [],
+      status: 'published' as const,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: now,
+    };
+    await bob.documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...publishedItem(forged), ...keys.published(ids.bob, forged.slug) },
+      }),
+    );
+    const { posts } = await listFeed(guest.documents, table, { limit: 50 });
+    const shown = posts.find((summary) => summary.title === 'By Alice, honest');
+    expect(shown).toMatchObject({ authorId: ids.bob, authorName: '', slug: 'by-alice-honest' });
+  });
+
+  it('allowed by IAM, harmless: a counter SET to a string, then an honest comment is stored and reported once', async () => {
+    const target = { authorId: ids.alice, slug: 'string-counter' };
+    await bob.documents.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.counters(ids.alice, target.slug),
+        UpdateExpression: 'SET likes = :s, comments = :s',
+        ExpressionAttributeValues: { ':s': 'x' },
+      }),
+    );
+    const store = { documents: bob.documents, tableName: table };
+    const posted = await postComment(store, {
+      post: target,
+      commenterId: ids.bob,
+      commenterName: 'Bob',
+      body: 'Still here.',
+    });
+    const listed = await listComments({ documents: guest.documents, tableName: table }, target);
+    expect(listed.comments.map((c) => [c.commenterId, c.body])).toEqual([[ids.bob, 'Still here.']]);
+    expect(posted.body).toBe('Still here.');
+  });
+
+  it('allowed by IAM, harmless: bob reuses a comment id of someone else’s in his own partition', async () => {
+    const target = { authorId: ids.alice, slug: 'reused-ids' };
+    const now = Date.now();
+    const write = (who: AwsClients, commenterId: string, body: string, at: number) =>
+      who.documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: commentItem({
+            post: target,
+            commenterId,
+            commenterName: body,
+            body,
+            createdAt: new Date(at).toISOString(),
+            commentId: 'samecomment01',
+          }),
+        }),
+      );
+    await write(alice, ids.alice, 'Alice first.', now);
+    await write(bob, ids.bob, 'Bob later, same id.', now + 1000);
+    // Bob cannot write as anyone else, whatever the id.
+    await expect(write(bob, carolsId, 'As carol.', now + 2000)).rejects.toMatchObject(denied);
+    const listed = await listComments({ documents: guest.documents, tableName: table }, target);
+    expect(buildThreads(listed).map((thread) => thread.comment?.body)).toEqual([
+      'Alice first.',
+      'Bob later, same id.',
+    ]);
   });
 });

@@ -17,6 +17,13 @@ export interface Session {
   roleArn: string;
   /** The role's identity policy with the session's policy variables already substituted. */
   policy: PolicyDocument;
+  /**
+   * Session policies (already substituted), when the session has any: STS `Policy`/`PolicyArns`, or the
+   * scope-down Cognito adds for guests in the enhanced flow. The session may do only what the identity
+   * policy and at least one of these allow; an explicit deny in any of them wins. Absent: no scope-down.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+   */
+  sessionPolicies?: PolicyDocument[];
   /** Policy variables of this session, e.g. { 'cognito-identity.amazonaws.com:sub': 'us-east-1:...' }. */
   variables: Record<string, string>;
 }
@@ -35,6 +42,7 @@ export class SessionStore {
     policy: PolicyDocument;
     variables: Record<string, string>;
     durationSeconds: number;
+    sessionPolicies?: PolicyDocument[];
   }): Session {
     return this.add({
       accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -44,6 +52,7 @@ export class SessionStore {
       roleArn: input.roleArn,
       policy: input.policy,
       variables: input.variables,
+      ...(input.sessionPolicies ? { sessionPolicies: input.sessionPolicies } : {}),
     });
   }
 

@@ -4,10 +4,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { provision } from '../infra/provision.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
-import { COGNITO_PRINCIPAL_VARIABLE } from '../src/core/access-policy.ts';
-import { LOCAL_ADMIN_CREDENTIALS, registerAdmin } from './admin.ts';
+import { COGNITO_PRINCIPAL_VARIABLE, publisherPolicy } from '../src/core/access-policy.ts';
+import { cognitoRoleTrust } from '../src/core/trust-policy.ts';
+import { backfill } from '../src/publisher/backfill.ts';
+import { textLog } from '../src/publisher/log.ts';
+import type { PublishResult } from '../src/publisher/publish.ts';
+import { createPublisher } from '../src/publisher/publisher.ts';
+import { handleStreamEvent } from '../src/publisher/stream-handler.ts';
+import {
+  LOCAL_ADMIN_CREDENTIALS,
+  LOCAL_PUBLISHER_CREDENTIALS,
+  registerAdmin,
+  registerPublisher,
+} from './admin.ts';
 import { createIdentityPool } from './cognito-identity/identity-pool.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
+import { FaultInjector } from './gateway/faults.ts';
 import { type GatewayLogEntry, startGateway } from './gateway/server.ts';
 import { TableSchemaCache } from './gateway/table-schemas.ts';
 import { startOAuth2Provider } from './oauth2/provider.ts';
@@ -16,6 +28,7 @@ import { reservePort } from './ports.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localRoles, roleArn } from './roles.ts';
 import { startS3Server } from './s3/s3-server.ts';
 import { SessionStore } from './sessions.ts';
+import { type StreamRunner, startStreamRunner } from './streams/stream-runner.ts';
 import { handleStsRequest } from './sts/assume-role-with-web-identity.ts';
 
 export interface LocalStackPorts {
@@ -53,8 +66,14 @@ export interface LocalStackOptions {
   oauth2Provider?: boolean;
   tableName?: string;
   bucketName?: string;
+  /** Run the publisher from the table's stream (default true), as Lambda does on AWS. */
+  publisher?: boolean;
+  /** The public site's origin in rendered pages (canonical URLs, feeds): default the first app origin. */
+  siteUrl?: string;
   onGatewayLog?: (entry: GatewayLogEntry) => void;
   log?: (line: string) => void;
+  /** Fault injection in the gateway, e.g. `throttle:0.1,drop:0.05,latency:20-300,seed:7` (gateway/faults.ts). */
+  faults?: string;
 }
 
 export interface LocalStack {
@@ -69,7 +88,15 @@ export interface LocalStack {
   /** The runtime config (config.json) the app needs to run against this stack. */
   appConfig: RuntimeConfig;
   sessions: SessionStore;
+  /** The publisher: the same handler Lambda runs, fed by DynamoDB Local's stream. */
+  publisher?: LocalPublisher;
   stop(): Promise<void>;
+}
+
+export interface LocalPublisher {
+  runner: StreamRunner;
+  /** Renders the whole site from the table (npm run publish:all does this against a running stack). */
+  backfill(onProgress?: (done: number, total: number) => void): Promise<PublishResult>;
 }
 
 export const LOCAL_CLIENT_ID = 'inkwell-web';
@@ -177,6 +204,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       providers: [{ loginsKey: issuerKey, issuer: oidc.issuer, audiences: [LOCAL_CLIENT_ID] }],
       oauth2Providers: trustedOAuth2,
       allowUnauthenticated: true,
+      // As the template provisions it: guests use the basic flow (see docs/security.md).
+      allowClassicFlow: true,
       authenticatedRole: roles.writer,
       unauthenticatedRole: roles.reader,
       sessions,
@@ -189,6 +218,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         credentials: LOCAL_ADMIN_CREDENTIALS,
       }),
     );
+    const faults = FaultInjector.fromSpec(options.faults);
+    if (faults) log(`fault injection on: ${options.faults} (seed ${faults.config.seed})`);
     const gateway = await startGateway({
       port: ports.gateway,
       region: LOCAL_REGION,
@@ -203,11 +234,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handleStsRequest(body, {
           sessions,
           roles: [
-            ...[roles.writer, roles.reader].map((role) => ({
-              ...role,
+            {
+              ...roles.writer,
               trustedIssuers,
+              // In STS mode the writer role trusts the OpenID provider only, as in the template.
+              ...(identityMode === 'cognito'
+                ? { cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'authenticated') }
+                : {}),
               maxSessionDurationSeconds: 43_200,
-            })),
+            },
+            {
+              ...roles.reader,
+              trustedIssuers,
+              cognitoTrust: cognitoRoleTrust(LOCAL_IDENTITY_POOL_ID, 'unauthenticated'),
+              maxSessionDurationSeconds: 43_200,
+            },
             ...(oauth2WriterRole
               ? [
                   {
@@ -221,9 +262,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ],
           defaultDurationSeconds: credentialsTtlSeconds,
           minDurationSeconds: options.minCredentialsTtlSeconds ?? Math.min(900, credentialsTtlSeconds),
+          cognito: identityPool,
         }),
       cognito: (target, body) => identityPool.handle(target, body),
       ...(options.onGatewayLog ? { onLog: options.onGatewayLog } : {}),
+      ...(faults ? { faults } : {}),
     });
     stops.push(gateway.close);
 
@@ -242,6 +285,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     admin.destroy();
 
+    let publisher: LocalPublisher | undefined;
+    if (options.publisher !== false) {
+      registerPublisher(sessions, LOCAL_ACCOUNT_ID, publisherPolicy(policyContext));
+      const deps = createPublisher({
+        region: LOCAL_REGION,
+        endpoint: gateway.url,
+        credentials: LOCAL_PUBLISHER_CREDENTIALS,
+        tableName,
+        bucketName,
+        site: { siteUrl: options.siteUrl ?? options.appOrigins[0] ?? gateway.url, siteName: 'Inkwell' },
+      });
+      stops.push(async () => deps.destroy());
+      const publisherLog = textLog((line) => log(line));
+      const runner = await startStreamRunner({
+        endpoint: `http://127.0.0.1:${ports.dynamodb}`,
+        region: LOCAL_REGION,
+        credentials: LOCAL_ADMIN_CREDENTIALS,
+        tableName,
+        handler: (event) => handleStreamEvent(event, deps, publisherLog),
+        checkpointFile: join(options.dataDir, 'publisher', 'checkpoint.json'),
+        failureFile: join(options.dataDir, 'publisher', 'failed-records.jsonl'),
+        log,
+      });
+      stops.push(() => runner.stop());
+      publisher = {
+        runner,
+        backfill: (onProgress) =>
+          backfill(deps, { ...(onProgress ? { onProgress: (p) => onProgress(p.done, p.total) } : {}) }),
+      };
+    }
+
     const appConfig: RuntimeConfig = {
       region: LOCAL_REGION,
       endpoint: gateway.url,
@@ -250,8 +324,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assetBaseUrl: `${gateway.url}/${bucketName}/`,
       identity:
         identityMode === 'cognito'
-          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID }
-          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID },
+          ? { mode: 'cognito', identityPoolId: LOCAL_IDENTITY_POOL_ID, guestRoleArn: roles.reader.arn }
+          : { mode: 'sts', identityPoolId: LOCAL_IDENTITY_POOL_ID, guestRoleArn: roles.reader.arn },
       providers: [
         {
           id: 'local',
@@ -291,6 +365,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       identityPoolId: LOCAL_IDENTITY_POOL_ID,
       appConfig,
       sessions,
+      ...(publisher ? { publisher } : {}),
       stop,
     };
   } catch (error) {

@@ -9,6 +9,7 @@
  *   npm start -- --json        print one JSON line with the endpoints when ready (for test harnesses)
  *   npm start -- --no-oauth2   without the plain OAuth 2.0 provider (Login with Amazon look-alike) that
  *                              is offered beside the OpenID provider by default
+ *   npm start -- --faults=throttle:0.1,drop:0.05,latency:20-300   fault injection (or INKWELL_FAULTS)
  *
  * Ports (scripts/lib/local-ports.ts, read by every script): INKWELL_APP_PORT (5173),
  * INKWELL_GATEWAY_PORT (4566), INKWELL_OIDC_PORT (4567), INKWELL_DYNAMODB_PORT (4568),
@@ -21,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createServer, preview } from 'vite';
+import { createProgress } from '../infra/ops/progress.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { reservePort } from '../local-aws/ports.ts';
 import { type LocalStack, startLocalStack } from '../local-aws/stack.ts';
@@ -28,7 +30,9 @@ import { createAwsClients } from '../src/aws/client-factory.ts';
 import type { RuntimeConfig } from '../src/config/runtime-config.ts';
 import { localPorts } from './lib/local-ports.ts';
 import { runtimeConfigPlugin } from './lib/runtime-config-plugin.ts';
+import { securityHeadersPlugin } from './lib/security-headers-plugin.ts';
 import { seedDemoContent } from './lib/seed-demo.ts';
+import { sitePagesPlugin } from './lib/site-pages-plugin.ts';
 
 async function isEmpty(stack: LocalStack): Promise<boolean> {
   const admin = createAwsClients({
@@ -57,6 +61,7 @@ const { values: args } = parseArgs({
     'no-oauth2': { type: 'boolean', default: false },
     // The provider is on by default now; the old flag is still accepted.
     'with-oauth2': { type: 'boolean', default: false },
+    faults: { type: 'string' },
   },
 });
 
@@ -109,28 +114,46 @@ async function main() {
     appOrigins: [...appOrigins, ...extraOrigins],
     ...(args['credentials-ttl'] ? { credentialsTtlSeconds: Number(args['credentials-ttl']) } : {}),
     ...(args['token-ttl'] ? { tokenTtlSeconds: Number(args['token-ttl']) } : {}),
+    ...((args.faults ?? env.INKWELL_FAULTS) ? { faults: args.faults ?? env.INKWELL_FAULTS } : {}),
     identityMode: (args['identity-mode'] ?? env.INKWELL_IDENTITY_MODE ?? 'cognito') as 'cognito' | 'sts',
     log: (line) => say(`  ${line}`),
     ...(env.INKWELL_GATEWAY_LOG
       ? {
           onGatewayLog: (e) =>
             console.error(
-              `[gateway] ${e.status} ${e.service}.${e.operation} ${e.principal} ${e.decision}${e.error ? ` ${e.error}` : ''} ${e.ms}ms`,
+              `[gateway] ${e.status} ${e.service}.${e.operation} ${e.principal} ${e.decision}${e.error ? ` ${e.error}` : ''}${e.fault ? ` fault:${e.fault}` : ''} ${e.ms}ms`,
             ),
         }
       : {}),
   });
   if (args.exit) return shutdown(0);
+  let seededNow = false;
   if (!args['no-seed'] && !args.ephemeral && (await isEmpty(stack))) {
+    seededNow = true;
     say('  first start: seeding demo content (npm start -- --no-seed to skip)');
     const seeded = await seedDemoContent({ config: stack.appConfig, log: (line) => say(`    ${line}`) });
     say(`  seeded ${seeded.posts} demo posts`);
+  }
+  if (stack.publisher && !args['no-seed'] && seededNow) {
+    const progress =
+      args.json || args.quiet ? undefined : createProgress({ label: '  rendering the public site' });
+    const result = await stack.publisher.backfill((done, total) => {
+      progress?.setTotal(total);
+      progress?.set(done);
+    });
+    progress?.finish();
+    say(`  public site: ${result.written.length} pages written`);
   }
 
   const config: RuntimeConfig = stack.appConfig;
   let appUrl: string | undefined;
   if (!args['no-app']) {
-    const plugins = [runtimeConfigPlugin(() => config)];
+    const site = { gatewayUrl: stack.gatewayUrl, bucketName: stack.bucketName };
+    const plugins = [
+      runtimeConfigPlugin(() => config),
+      sitePagesPlugin(() => site),
+      securityHeadersPlugin(() => config),
+    ];
     if (args.app === 'dist') {
       const server = await preview({
         root,

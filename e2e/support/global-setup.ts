@@ -12,7 +12,9 @@ export default async function globalSetup() {
   if (!existsSync(resolve(root, 'dist/index.html')) || process.env.INKWELL_E2E_BUILD !== '0') {
     await build({ root, logLevel: 'warn' });
   }
-  const stack = await startStackProcess({ app: 'dist' });
+  // Fault injection on, with no random faults: specs may ask the gateway for one fault on one call
+  // (local-aws/gateway/faults-admin.ts); the `faults` project starts its own stack with random ones.
+  const stack = await startStackProcess({ app: 'dist', faults: 'on' });
   process.env.INKWELL_E2E_STACK = JSON.stringify({
     appUrl: stack.appUrl,
     gatewayUrl: stack.gatewayUrl,

@@ -24,6 +24,8 @@ export interface StackProcessOptions {
   extraOrigins?: string[];
   /** The plain OAuth 2.0 provider, offered as provider `oauth2`: on unless false (`npm start -- --no-oauth2`). */
   oauth2Provider?: boolean;
+  /** Fault injection in the gateway (`npm start -- --faults=...`, local-aws/gateway/faults.ts). */
+  faults?: string;
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -40,6 +42,7 @@ export async function startStackProcess(options: StackProcessOptions = {}): Prom
   if (options.tokenTtlSeconds) args.push(`--token-ttl=${options.tokenTtlSeconds}`);
   if (options.identityMode) args.push(`--identity-mode=${options.identityMode}`);
   if (options.oauth2Provider === false) args.push('--no-oauth2');
+  if (options.faults) args.push(`--faults=${options.faults}`);
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],

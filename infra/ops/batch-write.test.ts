@@ -1,7 +1,7 @@
 import type { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { mapWithConcurrency } from '../../src/core/concurrency.ts';
 import { BatchWriteError, batchPut, type Item } from './batch-write.ts';
-import { mapWithConcurrency } from './concurrency.ts';
 import { formatProgress } from './progress.ts';
 
 /** A client that leaves the first `unprocessedCalls` calls' last item unprocessed, as throttling does. */

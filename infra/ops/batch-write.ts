@@ -4,7 +4,7 @@
  * Only PutRequests are used, so a retried or repeated batch writes the same items again: idempotent.
  */
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mapWithConcurrency, sleep } from './concurrency.ts';
+import { mapWithConcurrency, sleep } from '../../src/core/concurrency.ts';
 
 export const BATCH_WRITE_LIMIT = 25;
 

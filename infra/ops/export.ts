@@ -16,8 +16,8 @@
  */
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { settleAll } from '../../src/core/concurrency.ts';
 import { CheckpointFile } from './checkpoint.ts';
-import { settleAll } from './concurrency.ts';
 import { type Progress, silentProgress } from './progress.ts';
 
 export interface SegmentState {

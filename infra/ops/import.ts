@@ -9,9 +9,9 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { mapWithConcurrency } from '../../src/core/concurrency.ts';
 import { BATCH_WRITE_LIMIT, batchPut, type Item } from './batch-write.ts';
 import { CheckpointFile } from './checkpoint.ts';
-import { mapWithConcurrency } from './concurrency.ts';
 import { type Progress, silentProgress } from './progress.ts';
 
 export interface ImportCheckpoint {

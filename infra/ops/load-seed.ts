@@ -8,10 +8,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { settleAll } from '../../src/core/concurrency.ts';
 import { keys } from '../../src/core/model.ts';
 import { draftItem, type Post, publishedItem, tagItems } from '../../src/core/post-items.ts';
 import { BATCH_WRITE_LIMIT, batchPut, type Item } from './batch-write.ts';
-import { settleAll } from './concurrency.ts';
 import { type Progress, silentProgress } from './progress.ts';
 
 export interface LoadSeedOptions {

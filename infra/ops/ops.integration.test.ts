@@ -59,6 +59,8 @@ describe('operations on the local stack', () => {
       dataDir,
       ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
       appOrigins: ['http://127.0.0.1:5997'],
+      // 20,000 bulk writes are about operators' tools, not the public site: no publisher behind them.
+      publisher: false,
     });
     clients = operatorClients({ region: 'us-east-1', endpoint: stack.gatewayUrl });
     // Small items keep 20,000 writes quick on DynamoDB Local; the shapes still vary (types, numbers, lists).

@@ -123,6 +123,49 @@ describe('fromCognitoIdentityPool against the stand-in', () => {
     const session = sessions.get(guest.accessKeyId);
     expect(session?.roleArn).toBe(roles.reader.arn);
     expect(session?.variables['cognito-identity.amazonaws.com:amr']).toBe('unauthenticated');
+    // The enhanced flow's scope-down for guests: AWS's managed session policy, no DynamoDB or S3.
+    expect(JSON.stringify(session?.sessionPolicies)).toContain('CognitoUnAuthedIdentitiesSessionPolicy');
+  });
+
+  it('does not scope down signed-in identities', async () => {
+    const alice = await credentialsFor({ [provider.providerName]: aliceToken });
+    expect(sessions.get(alice.accessKeyId)?.sessionPolicies).toBeUndefined();
+  });
+
+  it('issues OpenID tokens in the basic flow: iss, aud = pool, sub = identity, amr', async () => {
+    pool = createIdentityPool({ ...options, allowClassicFlow: true });
+    try {
+      const { IdentityId: guestId } = await client.send(new GetIdCommand({ IdentityPoolId: POOL_ID }));
+      const guest = await client.send(new GetOpenIdTokenCommand({ IdentityId: guestId! }));
+      expect(decodeClaims(guest.Token!)).toMatchObject({
+        iss: 'https://cognito-identity.amazonaws.com',
+        aud: POOL_ID,
+        sub: guestId,
+        amr: ['unauthenticated'],
+      });
+      await expect(pool.verifyOpenIdToken(guest.Token!)).resolves.toMatchObject({
+        identityId: guestId,
+        amr: ['unauthenticated'],
+      });
+      const aliceId = await aliceIdentityId();
+      const logins = { [provider.providerName]: aliceToken };
+      const alice = await client.send(new GetOpenIdTokenCommand({ IdentityId: aliceId, Logins: logins }));
+      expect(decodeClaims(alice.Token!)).toMatchObject({
+        sub: aliceId,
+        amr: expect.arrayContaining(['authenticated', provider.providerName]),
+      });
+      // A signed-in identity's token needs its login, as for credentials.
+      expect((await failure(client.send(new GetOpenIdTokenCommand({ IdentityId: aliceId })))).name).toBe(
+        'NotAuthorizedException',
+      );
+      // A token from another key is refused by the verifier STS uses.
+      const [header, payload] = guest.Token!.split('.');
+      await expect(pool.verifyOpenIdToken(`${header}.${payload}.AAAA`)).rejects.toMatchObject({
+        code: 'InvalidIdentityToken',
+      });
+    } finally {
+      pool = createIdentityPool(options);
+    }
   });
 
   it('keeps a user\u2019s identity id when the pool is re-created from the same data directory', async () => {
@@ -269,11 +312,12 @@ describe('refusals', () => {
     expect(unknownIdentity).toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it('says plainly that GetOpenIdToken is not served', async () => {
+  it('refuses GetOpenIdToken (the basic flow) while allowClassicFlow is off, as AWS does', async () => {
     const error = await failure(
       client.send(new GetOpenIdTokenCommand({ IdentityId: await aliceIdentityId() })),
     );
-    expect(error.name).toBe('UnsupportedOperationException');
+    expect(error.name).toBe('InvalidParameterException');
+    expect(error.message).toBe('Basic (classic) flow is not enabled, please use enhanced flow.');
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 });

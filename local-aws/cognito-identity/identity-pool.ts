@@ -1,15 +1,18 @@
 /**
  * Cognito Identity, the local stand-in for one identity pool: JSON 1.1 over POST, unsigned, the
- * X-Amz-Target operations the SDK's `fromCognitoIdentityPool` calls (GetId, then
- * GetCredentialsForIdentity). Tokens in `Logins` are validated as Cognito does, through the same
+ * X-Amz-Target operations GetId, GetCredentialsForIdentity (the enhanced flow, which scopes guests down
+ * with AWS's managed session policy) and GetOpenIdToken (the basic flow, when `allowClassicFlow`). Tokens in `Logins` are validated as Cognito does, through the same
  * verifier as STS; credentials come from the SessionStore with the role's policy and the
  * `cognito-identity.amazonaws.com:*` policy variables of the identity.
  *
  * @see https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetCredentialsForIdentity.html
  */
 import { randomUUID } from 'node:crypto';
+import { compactVerify, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { type PolicyDocument, substitutePolicyVariables } from '../../src/core/access-policy.ts';
+import { COGNITO_UNAUTHED_SESSION_POLICY } from '../iam/managed-policies.ts';
 import type { SessionStore } from '../sessions.ts';
+import { unsafeSubjectReason } from '../web-identity/subject.ts';
 import { type TrustedOAuth2Provider, verifyOAuth2AccessToken } from '../web-identity/verify-access-token.ts';
 import { verifyWebIdentityToken, WebIdentityTokenError } from '../web-identity/verify-token.ts';
 import { IdentityStore, loginKey } from './identity-store.ts';
@@ -39,6 +42,11 @@ export interface IdentityPoolOptions {
    */
   oauth2Providers?: TrustedOAuth2Provider[];
   allowUnauthenticated: boolean;
+  /**
+   * The basic (classic) flow: GetOpenIdToken, then STS AssumeRoleWithWebIdentity with the pool's token.
+   * Off by default, as on AWS (`AllowClassicFlow`); GetOpenIdToken is refused while it is off.
+   */
+  allowClassicFlow?: boolean;
   authenticatedRole: IdentityPoolRole;
   unauthenticatedRole: IdentityPoolRole;
   sessions: SessionStore;
@@ -56,7 +64,25 @@ export interface IdentityPoolResponse {
 export interface IdentityPool {
   /** Answers one request: `target` is the X-Amz-Target header, `body` the JSON request. */
   handle(target: string, body: string): Promise<IdentityPoolResponse>;
+  /**
+   * Verifies an OpenID token this pool issued (GetOpenIdToken), as STS does for
+   * `https://cognito-identity.amazonaws.com` tokens. Throws WebIdentityTokenError.
+   */
+  verifyOpenIdToken(token: string, now?: Date): Promise<CognitoOpenIdIdentity>;
 }
+
+/** What STS learns from a Cognito OpenID token. */
+export interface CognitoOpenIdIdentity {
+  identityId: string;
+  identityPoolId: string;
+  /** `["unauthenticated"]`, or `["authenticated", <login provider>, ...]`. */
+  amr: string[];
+}
+
+/** The issuer of every Cognito Identity OpenID token, whatever the region. */
+export const COGNITO_OPENID_ISSUER = 'https://cognito-identity.amazonaws.com';
+/** AWS: "The OpenID token is valid for 10 minutes." */
+const OPENID_TOKEN_SECONDS = 600;
 
 const TARGET_PREFIX = 'AWSCognitoIdentityService.';
 const COGNITO = 'cognito-identity.amazonaws.com';
@@ -96,6 +122,9 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
               })
             ).subject
           : (await verifyOAuth2AccessToken(token, oauth2 as TrustedOAuth2Provider)).userId;
+        const unsafe = unsafeSubjectReason(subject);
+        if (unsafe !== undefined)
+          throw new CognitoError('NotAuthorizedException', `Invalid login token. ${unsafe}`);
         keys.push(loginKey(providerKey, subject));
       } catch (error) {
         if (!(error instanceof WebIdentityTokenError)) throw error;
@@ -180,6 +209,8 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
       policy: substitutePolicyVariables(role.policy, variables),
       variables,
       durationSeconds: options.credentialsDurationSeconds ?? 3600,
+      // As Cognito does in the enhanced flow: guests are scoped down by the managed session policy.
+      ...(authenticated ? {} : { sessionPolicies: [COGNITO_UNAUTHED_SESSION_POLICY.document] }),
     });
     return {
       IdentityId: identityId,
@@ -191,6 +222,97 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
         Expiration: Math.floor((session.expiration ?? new Date()).getTime() / 1000),
       },
     };
+  }
+
+  /** The pool's own signing key, made on first use; tokens do not outlive the process, like sessions. */
+  let signingKey: Promise<{ privateKey: CryptoKey; publicJwk: JWK; publicKey: CryptoKey }> | undefined;
+  const keyPair = () => {
+    signingKey ??= generateKeyPair('ES256', { extractable: true }).then(async (pair) => ({
+      privateKey: pair.privateKey,
+      publicKey: pair.publicKey,
+      publicJwk: await exportJWK(pair.publicKey),
+    }));
+    return signingKey;
+  };
+
+  /**
+   * GetOpenIdToken: the first step of the basic flow. A guest identity needs no Logins; an identity with
+   * linked logins must present one of them, exactly as for GetCredentialsForIdentity.
+   * @see https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html
+   */
+  async function getOpenIdToken(request: Record<string, unknown>) {
+    if (!options.allowClassicFlow) {
+      throw new CognitoError(
+        'InvalidParameterException',
+        'Basic (classic) flow is not enabled, please use enhanced flow.',
+      );
+    }
+    const identityId = typeof request.IdentityId === 'string' ? request.IdentityId : '';
+    const linked = identities.loginsOf(identityId);
+    if (!linked) throw new CognitoError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
+    const keys = await verifiedLogins(loginsOf(request));
+    let amr: string[];
+    if (keys.length > 0) {
+      if (!keys.some((key) => linked.includes(key)) && linked.length > 0) {
+        throw new CognitoError(
+          'NotAuthorizedException',
+          "Invalid login token. Logins don't match. Please include at least one valid login for this identity or identity pool.",
+        );
+      }
+      identities.link(identityId, keys);
+      const providers = [...new Set(keys.map((key) => key.split('|')[0] ?? ''))];
+      amr = [
+        'authenticated',
+        ...providers,
+        ...keys.map(
+          (key) => `${key.split('|')[0]}:${options.identityPoolId}:${key.split('|').slice(1).join('|')}`,
+        ),
+      ];
+    } else if (linked.length > 0) {
+      throw new CognitoError('NotAuthorizedException', `Access to Identity '${identityId}' is forbidden.`);
+    } else {
+      requireGuestsAllowed();
+      amr = ['unauthenticated'];
+    }
+    const { privateKey, publicJwk } = await keyPair();
+    const nowSeconds = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+    const token = await new SignJWT({
+      amr,
+      'https://cognito-identity.amazonaws.com/identity-pool-arn': options.identityPoolId,
+    })
+      .setProtectedHeader({ alg: 'ES256', kid: publicJwk.kid ?? 'local-cognito', typ: 'JWS' })
+      .setIssuer(COGNITO_OPENID_ISSUER)
+      .setSubject(identityId)
+      .setAudience(options.identityPoolId)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + OPENID_TOKEN_SECONDS)
+      .sign(privateKey);
+    return { IdentityId: identityId, Token: token };
+  }
+
+  async function verifyOpenIdToken(token: string, now = new Date()): Promise<CognitoOpenIdIdentity> {
+    const { publicKey } = await keyPair();
+    let payload: Record<string, unknown>;
+    try {
+      const verified = await compactVerify(token, publicKey, { algorithms: ['ES256'] });
+      payload = JSON.parse(new TextDecoder().decode(verified.payload)) as Record<string, unknown>;
+    } catch (cause) {
+      throw new WebIdentityTokenError(
+        'InvalidIdentityToken',
+        'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+        { cause },
+      );
+    }
+    if (typeof payload.exp !== 'number' || Math.floor(now.getTime() / 1000) >= payload.exp) {
+      throw new WebIdentityTokenError('ExpiredTokenException', 'Token expired');
+    }
+    if (payload.aud !== options.identityPoolId) {
+      throw new WebIdentityTokenError('InvalidIdentityToken', 'Incorrect token audience');
+    }
+    const amr = Array.isArray(payload.amr)
+      ? payload.amr.filter((v): v is string => typeof v === 'string')
+      : [];
+    return { identityId: String(payload.sub), identityPoolId: options.identityPoolId, amr };
   }
 
   function requireGuestsAllowed(): void {
@@ -213,11 +335,7 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
           case `${TARGET_PREFIX}GetCredentialsForIdentity`:
             return json(200, requestId, await getCredentialsForIdentity(request));
           case `${TARGET_PREFIX}GetOpenIdToken`:
-            // It would make this pool an OpenID issuer of its own; Inkwell uses the credentials flow only.
-            throw new CognitoError(
-              'UnsupportedOperationException',
-              'GetOpenIdToken is not supported by the local Cognito Identity; use GetCredentialsForIdentity.',
-            );
+            return json(200, requestId, await getOpenIdToken(request));
           default:
             throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
         }
@@ -228,6 +346,7 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
         throw error;
       }
     },
+    verifyOpenIdToken,
   };
 }
 

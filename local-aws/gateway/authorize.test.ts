@@ -342,3 +342,65 @@ describe('authorize itself', () => {
     );
   });
 });
+
+describe('session policies: the intersection with the identity policy', () => {
+  const get = [
+    {
+      action: 'dynamodb:GetItem',
+      resource: TABLE,
+      context: { 'dynamodb:LeadingKeys': [`U#${ALICE}`], 'dynamodb:Attributes': ['PK', 'SK'] },
+    },
+  ];
+  const allowAll: EvaluablePolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  };
+  const denyGet: EvaluablePolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: 'dynamodb:GetItem', Resource: '*' }],
+  };
+  const onlyS3: EvaluablePolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+  };
+  const refusal = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof AwsError) return error.message;
+      throw error;
+    }
+    return 'allowed';
+  };
+
+  it('allows only what both allow', () => {
+    expect(refusal(() => authorize([reader.policy], get, reader.arn, 'dynamodb', [allowAll]))).toBe(
+      'allowed',
+    );
+    expect(refusal(() => authorize([reader.policy], get, reader.arn, 'dynamodb', [onlyS3]))).toContain(
+      'because no session policy allows the dynamodb:GetItem action',
+    );
+    expect(refusal(() => authorize([onlyS3], get, reader.arn, 'dynamodb', [allowAll]))).toContain(
+      'because no identity-based policy allows',
+    );
+  });
+
+  it('one allowing session policy among several suffices; an explicit deny in any wins', () => {
+    expect(refusal(() => authorize([reader.policy], get, reader.arn, 'dynamodb', [onlyS3, allowAll]))).toBe(
+      'allowed',
+    );
+    expect(
+      refusal(() => authorize([reader.policy], get, reader.arn, 'dynamodb', [allowAll, denyGet])),
+    ).toContain('with an explicit deny in a session policy');
+    expect(
+      refusal(() => authorize([reader.policy, denyGet], get, reader.arn, 'dynamodb', [allowAll])),
+    ).toContain('with an explicit deny in an identity-based policy');
+  });
+
+  it('an empty session policy list allows nothing, unlike no session policy at all', () => {
+    expect(refusal(() => authorize([reader.policy], get, reader.arn, 'dynamodb', []))).toContain(
+      'no session policy',
+    );
+    expect(refusal(() => authorize([reader.policy], get, reader.arn, 'dynamodb'))).toBe('allowed');
+  });
+});

@@ -1,15 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PolicyDocument } from '../../src/core/access-policy.ts';
+import { LOCAL_ADMIN_CREDENTIALS } from '../admin.ts';
 import type { Session, SessionStore } from '../sessions.ts';
 import { assumedRoleArn, authorize } from './authorize.ts';
 import { decodeAwsChunked } from './aws-chunked.ts';
 import { AwsError, dynamoErrorResponse, s3ErrorResponse } from './aws-errors.ts';
+import {
+  dynamoFaultResponse,
+  type FaultDecision,
+  type FaultInjector,
+  type FaultRequest,
+  type FaultRule,
+  s3FaultResponse,
+  s3Operation,
+  transactItemCount,
+} from './faults.ts';
 import { dynamoAuthorizationRequests } from './iam/dynamodb-requests.ts';
 import type { AuthorizationRequest } from './iam/evaluate.ts';
 import { s3AuthorizationRequests } from './iam/s3-requests.ts';
+import { checkPublicUpload, isPublicUpload, publicUploadHeaders } from './public-uploads.ts';
 import { routeRequest, type ServiceRoute } from './route.ts';
-import { type GatewayRequest, verifySigV4 } from './sigv4-verify.ts';
+import { type GatewayRequest, requireRegion, verifySigV4 } from './sigv4-verify.ts';
 import type { TableSchemaCache } from './table-schemas.ts';
 
 export interface HandlerResponse {
@@ -26,6 +39,8 @@ export interface GatewayLogEntry {
   status: number;
   decision: 'allowed' | 'denied' | 'unauthenticated' | 'unsigned';
   error?: string;
+  /** A fault injected into this call (faults.ts). */
+  fault?: string;
   ms: number;
 }
 
@@ -45,6 +60,8 @@ export interface GatewayOptions {
   sts: (body: string) => Promise<HandlerResponse>;
   cognito: (target: string, body: string) => Promise<HandlerResponse>;
   onLog?: (entry: GatewayLogEntry) => void;
+  /** Fault injection (faults.ts); absent, the gateway never injects a fault. */
+  faults?: FaultInjector;
 }
 
 export interface Gateway {
@@ -126,6 +143,7 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const rawUrl = req.url ?? '/';
   const headers = lowerCaseHeaders(req);
   const method = req.method ?? 'GET';
+  if (rawUrl.split('?')[0] === FAULTS_PATH) return send(res, handleFaultsAdmin(options.faults, method, body));
   const route = routeRequest({ method, path: rawUrl, headers, body });
   const origin = headers.origin;
   const openCors: Record<string, string> = origin
@@ -174,6 +192,65 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   }
 }
 
+const FAULTS_PATH = '/_inkwell/faults';
+const FAULT_HEADER = 'x-inkwell-fault';
+
+/**
+ * Per-request faults for tests: `POST` queues rules (`{ "rules": [{ "service": "dynamodb", "operation":
+ * "UpdateItem", "fault": "drop", "times": 1 }] }`), `DELETE` clears them, `GET` reports what was injected.
+ * Only when fault injection is on: otherwise 404, as if the endpoint did not exist.
+ */
+function handleFaultsAdmin(faults: FaultInjector | undefined, method: string, body: Buffer): HandlerResponse {
+  const json = (status: number, value: unknown): HandlerResponse => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  });
+  if (!faults)
+    return json(404, { error: 'fault injection is off (INKWELL_FAULTS, npm start -- --faults=...)' });
+  try {
+    if (method === 'POST') {
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as { rules?: FaultRule[] };
+      faults.addRules(parsed.rules ?? []);
+    } else if (method === 'DELETE') {
+      faults.clearRules();
+    } else if (method !== 'GET') {
+      return json(405, { error: 'GET, POST or DELETE' });
+    }
+  } catch (error) {
+    return json(400, { error: error instanceof Error ? error.message : String(error) });
+  }
+  return json(200, { ...faults.stats, pendingRules: faults.pendingRules, config: faults.config });
+}
+
+/** The fault for one authorized call, after its delay; undefined when fault injection is off. */
+async function faultFor(
+  options: GatewayOptions,
+  request: Omit<FaultRequest, 'header'>,
+  headers: Record<string, string>,
+): Promise<FaultDecision | undefined> {
+  if (!options.faults) return undefined;
+  const header = headers[FAULT_HEADER];
+  const decision = options.faults.decide({ ...request, ...(header ? { header } : {}) });
+  if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+  return decision;
+}
+
+/** A reply lost after the backend committed: the client sees the connection close, nothing else. */
+function dropReply(res: ServerResponse): void {
+  res.socket?.destroy();
+}
+
+function s3OperationOf(request: ParsedRequest): string {
+  const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
+  return s3Operation(request.method, path, query);
+}
+
+function withoutFaultHeader(headers: Record<string, string>): Record<string, string> {
+  const { [FAULT_HEADER]: _fault, ...rest } = headers;
+  return rest;
+}
+
 interface ParsedRequest {
   method: string;
   rawUrl: string;
@@ -197,6 +274,7 @@ async function handleDynamoDb(
 ): Promise<void> {
   const operation = request.route.operation;
   let principal = 'anonymous';
+  let exempt = false;
   try {
     const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
     if (identity.kind === 'anonymous') {
@@ -213,6 +291,7 @@ async function handleDynamoDb(
         400,
       );
     }
+    requireRegion(identity, options.region);
     principal = principalName(identity.session);
     let input: unknown;
     try {
@@ -225,14 +304,37 @@ async function handleDynamoDb(
       region: options.region,
       accountId: options.accountId,
     });
-    authorize([identity.session.policy], requests, principal, 'dynamodb');
+    authorize([identity.session.policy], requests, principal, 'dynamodb', identity.session.sessionPolicies);
+    exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     const response = dynamoErrorResponse(error);
     log({ operation, principal, status: response.status, decision: decisionOf(error), error: error.code });
     return send(res, response, cors);
   }
-  const upstream = await forward(options.dynamoDbUrl, request, request.headers);
+  const fault = await faultFor(options, { service: 'dynamodb', operation, exempt }, request.headers);
+  if (fault?.fault && fault.fault !== 'drop') {
+    const response = dynamoFaultResponse(fault.fault, operation, {
+      draw: fault.draw,
+      transactItems: transactItemCount(request.body.toString('utf8')),
+      requestId: randomUUID(),
+    });
+    const code = response.headers['x-amzn-errortype'];
+    log({
+      operation,
+      principal,
+      status: response.status,
+      decision: 'allowed',
+      error: code,
+      fault: fault.fault,
+    });
+    return send(res, response, cors);
+  }
+  const upstream = await forward(options.dynamoDbUrl, request, withoutFaultHeader(request.headers));
+  if (fault?.fault === 'drop') {
+    log({ operation, principal, status: upstream.status, decision: 'allowed', fault: 'drop' });
+    return dropReply(res);
+  }
   log({ operation, principal, status: upstream.status, decision: 'allowed' });
   send(res, upstream, cors);
 }
@@ -248,6 +350,9 @@ const PRESIGN_PARAMS =
 async function handleS3(options: GatewayOptions, request: ParsedRequest, res: ServerResponse, log: Log) {
   const operation = `${request.method} ${request.rawUrl.split('?')[0]}`;
   let principal = 'anonymous';
+  // Exempt from random faults: the admin key, and unsigned reads (see faults.ts).
+  let exempt = false;
+  let writer = false;
   const origin = request.headers.origin;
   const errorCors: Record<string, string> =
     origin && options.allowedOrigins().includes(origin)
@@ -261,6 +366,8 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     try {
       const identity = await verifySigV4(gatewayRequest(request), (key) => options.sessions.get(key));
       const policy = identity.kind === 'signed' ? identity.session.policy : options.anonymousPolicy;
+      exempt = identity.kind !== 'signed';
+      const sessionPolicies = identity.kind === 'signed' ? identity.session.sessionPolicies : undefined;
       if (identity.kind === 'signed') {
         if (identity.service !== 's3') {
           throw new AwsError(
@@ -269,7 +376,11 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
             403,
           );
         }
+        requireRegion(identity, options.region);
         principal = principalName(identity.session);
+        exempt = identity.session.accessKeyId === LOCAL_ADMIN_CREDENTIALS.accessKeyId;
+        // Temporary keys are users (writers); the admin key is the operator.
+        writer = identity.session.sessionToken !== undefined;
       }
       const { path, query } = gatewayRequest(request);
       const requests: AuthorizationRequest[] = s3AuthorizationRequests(
@@ -279,7 +390,9 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
         request.headers,
         request.body,
       );
-      authorize([policy], requests, principal, 's3');
+      // Signed calls also get what the bucket policy grants everyone, as on AWS.
+      const bucketPolicy = identity.kind === 'signed' ? [options.anonymousPolicy] : undefined;
+      authorize([policy], requests, principal, 's3', sessionPolicies, bucketPolicy);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
       const response = s3ErrorResponse(error, request.rawUrl.split('?')[0] ?? '/');
@@ -287,8 +400,28 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
       return send(res, response, errorCors);
     }
   }
+  const fault =
+    request.method === 'OPTIONS'
+      ? undefined
+      : await faultFor(
+          options,
+          { service: 's3', operation: s3OperationOf(request), exempt },
+          request.headers,
+        );
+  if (fault?.fault === 'throttle' || fault?.fault === 'error5xx') {
+    const response = s3FaultResponse(fault.fault, request.rawUrl.split('?')[0] ?? '/', randomUUID());
+    log({
+      operation,
+      principal,
+      status: response.status,
+      decision: 'allowed',
+      error: fault.fault,
+      fault: fault.fault,
+    });
+    return send(res, request.method === 'HEAD' ? { ...response, body: '' } : response, errorCors);
+  }
   // The gateway has authenticated and authorized the call: s3rver gets it unsigned.
-  const headers = { ...request.headers };
+  const headers = withoutFaultHeader({ ...request.headers });
   for (const name of ['authorization', 'x-amz-security-token', 'x-amz-date', 'x-amz-content-sha256']) {
     delete headers[name];
   }
@@ -304,16 +437,39 @@ async function handleS3(options: GatewayOptions, request: ParsedRequest, res: Se
     delete headers['x-amz-decoded-content-length'];
     delete headers['x-amz-trailer'];
   }
-  const [path, query = ''] = request.rawUrl.split(/\?(.*)/s);
+  const [path = '/', query = ''] = request.rawUrl.split(/\?(.*)/s);
+  const upload = writer
+    ? checkPublicUpload(request.method, path, new URLSearchParams(query), headers, body)
+    : undefined;
+  if (upload?.kind === 'store-as-download') Object.assign(headers, upload.headers);
   const kept = query
     .split('&')
     .filter((pair) => pair && !PRESIGN_PARAMS.test(decodeURIComponent(pair.split('=')[0] ?? '')));
   const url = `${path}${kept.length ? `?${kept.join('&')}` : ''}`;
   const upstream = await forward(options.s3Url, { ...request, rawUrl: url, body }, headers);
+  if (upload?.kind === 'refuse-part' && upstream.status === 200) {
+    // Refused only once S3 has accepted the part, so S3's own errors (NoSuchUpload) keep precedence;
+    // the whole upload goes, since its first bytes can no longer be an image.
+    const abort = `${path}?uploadId=${encodeURIComponent(new URLSearchParams(query).get('uploadId') ?? '')}`;
+    await forward(options.s3Url, { ...request, method: 'DELETE', rawUrl: abort, body: Buffer.alloc(0) }, {});
+    log({
+      operation,
+      principal,
+      status: upload.error.httpStatus,
+      decision: 'denied',
+      error: upload.error.code,
+    });
+    return send(res, s3ErrorResponse(upload.error, path), errorCors);
+  }
+  if (fault?.fault === 'drop') {
+    log({ operation, principal, status: upstream.status, decision: 'allowed', fault: 'drop' });
+    return dropReply(res);
+  }
   if (request.method !== 'OPTIONS') {
     log({ operation, principal, status: upstream.status, decision: 'allowed' });
   }
-  send(res, upstream);
+  const served = (request.method === 'GET' || request.method === 'HEAD') && isPublicUpload(path);
+  send(res, upstream, served ? publicUploadHeaders(upstream.headers['content-type']) : {});
 }
 
 async function forward(

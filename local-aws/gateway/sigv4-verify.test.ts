@@ -4,7 +4,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../sessions.ts';
-import { type GatewayRequest, verifySigV4 } from './sigv4-verify.ts';
+import { type GatewayRequest, requireRegion, verifySigV4 } from './sigv4-verify.ts';
 
 const ENDPOINT = 'http://127.0.0.1:4566';
 const HOST = '127.0.0.1:4566';
@@ -145,6 +145,7 @@ describe('verifySigV4 with requests signed by the real SDK clients', () => {
       session,
       service: 'dynamodb',
       region: REGION,
+      presigned: false,
     });
   });
 
@@ -175,6 +176,51 @@ describe('verifySigV4 with requests signed by the real SDK clients', () => {
     await expect(verifySigV4({ ...request, headers: unsigned }, lookup)).resolves.toEqual({
       kind: 'anonymous',
     });
+  });
+});
+
+describe('requireRegion: a credential scope for another region is refused as AWS does', () => {
+  const inRegion = (region: string, requestHandler: CapturingHandler) =>
+    new DynamoDBClient({ region, endpoint: ENDPOINT, credentials, requestHandler, maxAttempts: 1 }).send(
+      new PutItemCommand({ TableName: 'inkwell', Item: { PK: { S: 'U#x' }, SK: { S: 'PROFILE' } } }),
+    );
+  const s3InRegion = (region: string, requestHandler: CapturingHandler) =>
+    new S3Client({
+      region,
+      endpoint: ENDPOINT,
+      forcePathStyle: true,
+      credentials,
+      requestHandler,
+      maxAttempts: 1,
+    }).send(new PutObjectCommand({ Bucket: 'inkwell-assets', Key: 'public/x.png', Body: 'x' }));
+
+  it('DynamoDB: InvalidSignatureException; the right region passes', async () => {
+    const caller = await verifySigV4(await captureSdkRequest((h) => inRegion('eu-west-1', h)), lookup);
+    expect(() => requireRegion(caller, REGION)).toThrow(
+      expect.objectContaining({
+        code: 'InvalidSignatureException',
+        message: 'Credential should be scoped to a valid region. ',
+        httpStatus: 400,
+      }),
+    );
+    const right = await verifySigV4(await captureSdkRequest((h) => inRegion(REGION, h)), lookup);
+    expect(() => requireRegion(right, REGION)).not.toThrow();
+  });
+
+  it('S3: AuthorizationHeaderMalformed naming both regions; presigned: AuthorizationQueryParametersError', async () => {
+    const caller = await verifySigV4(await captureSdkRequest((h) => s3InRegion('eu-west-1', h)), lookup);
+    expect(() => requireRegion(caller, REGION)).toThrow(
+      expect.objectContaining({
+        code: 'AuthorizationHeaderMalformed',
+        message:
+          "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+      }),
+    );
+    if (caller.kind !== 'signed') throw new Error('expected a signed caller');
+    expect(() => requireRegion({ ...caller, presigned: true }, REGION)).toThrow(
+      expect.objectContaining({ code: 'AuthorizationQueryParametersError' }),
+    );
+    expect(() => requireRegion({ kind: 'anonymous' }, REGION)).not.toThrow();
   });
 });
 

@@ -25,7 +25,7 @@ export interface GatewayRequest {
 
 export type Caller =
   | { kind: 'anonymous' }
-  | { kind: 'signed'; session: Session; service: string; region: string };
+  | { kind: 'signed'; session: Session; service: string; region: string; presigned: boolean };
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -214,10 +214,40 @@ export async function verifySigV4(
       if (SHA256_HEX.test(payloadHash) && payloadHash !== bodyHash) {
         throw errors.contentHashMismatch(payloadHash, bodyHash);
       }
-      return { kind: 'signed', session, service: auth.scope.service, region: auth.scope.region };
+      return {
+        kind: 'signed',
+        session,
+        service: auth.scope.service,
+        region: auth.scope.region,
+        presigned: auth.presigned,
+      };
     }
   }
   throw errors.signatureMismatch(firstAttempt ?? { canonicalRequest: '', stringToSign: '' });
+}
+
+/**
+ * AWS refuses a signature whose credential scope names another region than the endpoint's, even when
+ * it verifies: a client configured for the wrong region fails on AWS, so it must fail here too. The
+ * errors are the services' own: DynamoDB's InvalidSignatureException, S3's AuthorizationHeaderMalformed
+ * (AuthorizationQueryParametersError for a presigned URL) naming the region it expected.
+ */
+export function requireRegion(caller: Caller, expected: string): void {
+  if (caller.kind !== 'signed' || caller.region === expected) return;
+  if (authDialect(caller.service) !== 's3') {
+    throw new AwsError('InvalidSignatureException', 'Credential should be scoped to a valid region. ', 400);
+  }
+  throw caller.presigned
+    ? new AwsError(
+        'AuthorizationQueryParametersError',
+        `Error parsing the X-Amz-Credential parameter; the region '${caller.region}' is wrong; expecting '${expected}'`,
+        400,
+      )
+    : new AwsError(
+        'AuthorizationHeaderMalformed',
+        `The authorization header is malformed; the region '${caller.region}' is wrong; expecting '${expected}'`,
+        400,
+      );
 }
 
 const PRESIGN_MARKERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature']);

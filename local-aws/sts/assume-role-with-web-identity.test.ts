@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeClaims,
   serveHandler,
+  signWithProviderKey,
   startTestProvider,
   TEST_CLIENT_ID,
   type TestProvider,
@@ -180,14 +181,61 @@ describe('AssumeRoleWithWebIdentity through the real STS client', () => {
     );
   });
 
-  it('refuses session policies instead of ignoring them', async () => {
-    const policy = JSON.stringify({
+  it('keeps an inline Policy as the session policy the gateway intersects with the role', async () => {
+    const policy = {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    };
+    const { Credentials } = await assume({ Policy: JSON.stringify(policy) });
+    const session = sessions.get(Credentials!.AccessKeyId!);
+    expect(session?.sessionPolicies).toEqual([policy]);
+    const { Credentials: unscoped } = await assume();
+    expect(sessions.get(unscoped!.AccessKeyId!)?.sessionPolicies).toBeUndefined();
+  });
+
+  it('refuses a Policy that is not JSON, and one over 2,048 characters', async () => {
+    expect((await failure(assume({ Policy: '{"Statement": [' }))).name).toBe(
+      'MalformedPolicyDocumentException',
+    );
+    const big = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(2100) }],
     });
-    const error = await failure(assume({ Policy: policy }));
-    expect(error.name).toBe('ValidationError');
-    expect(error.message).toContain('not supported');
+    expect((await failure(assume({ Policy: big }))).name).toBe('PackedPolicyTooLargeException');
+  });
+
+  it('takes modelled managed PolicyArns and refuses unknown ones', async () => {
+    const send = (arn: string) =>
+      client.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: writerArn,
+          RoleSessionName: 'managed',
+          WebIdentityToken: aliceToken,
+          PolicyArns: [{ arn }],
+        }),
+      );
+    const { Credentials } = await send(
+      'arn:aws:iam::aws:policy/AmazonCognitoUnAuthedIdentitiesSessionPolicy',
+    );
+    const [scopeDown] = sessions.get(Credentials!.AccessKeyId!)?.sessionPolicies ?? [];
+    expect(JSON.stringify(scopeDown)).toContain('rum:PutRumEvents');
+    const error = await failure(send('arn:aws:iam::aws:policy/AdministratorAccess'));
+    expect(error.name).toBe('MalformedPolicyDocumentException');
+    expect(error.message).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+  });
+
+  it('refuses a subject that would act as a wildcard in the role policy', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signWithProviderKey(provider.dataDir, {
+      iss: provider.issuer,
+      sub: 'ali*',
+      aud: TEST_CLIENT_ID,
+      iat: now,
+      exp: now + 300,
+    });
+    const error = await failure(assume({ WebIdentityToken: token }));
+    expect(error.name).toBe('InvalidIdentityTokenException');
+    expect(error.message).toContain("'ali*'");
   });
 });
 

@@ -7,8 +7,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type PolicyDocument, substitutePolicyVariables } from '../../src/core/access-policy.ts';
+import { COGNITO_IDENTITY_PRINCIPAL, type TrustPolicy } from '../../src/core/trust-policy.ts';
+import type { CognitoOpenIdIdentity } from '../cognito-identity/identity-pool.ts';
+import { evaluatePolicies } from '../gateway/iam/evaluate.ts';
+import { managedPolicy } from '../iam/managed-policies.ts';
 import { LOCAL_ACCOUNT_ID } from '../roles.ts';
 import type { SessionStore } from '../sessions.ts';
+import { unsafeSubjectReason } from '../web-identity/subject.ts';
 import {
   oauth2IdentityVariables,
   type TrustedOAuth2Provider,
@@ -30,6 +35,11 @@ export interface StsRole {
   /** OAuth 2.0 providers (named by `ProviderId`) whose access tokens may assume it. */
   trustedOAuth2Providers?: TrustedOAuth2Provider[];
   maxSessionDurationSeconds: number;
+  /**
+   * A trust policy on `cognito-identity.amazonaws.com` (the basic flow): whose Cognito OpenID tokens
+   * may assume the role, decided by its `cognito-identity.amazonaws.com:aud` / `:amr` conditions.
+   */
+  cognitoTrust?: TrustPolicy<string>;
 }
 
 export interface StsDeps {
@@ -39,8 +49,14 @@ export interface StsDeps {
   defaultDurationSeconds?: number;
   /** AWS's floor is 900 s; local tests lower it to get credentials that expire within a test. */
   minDurationSeconds?: number;
+  /** Verifies tokens from Cognito GetOpenIdToken (issuer https://cognito-identity.amazonaws.com). */
+  cognito?: { verifyOpenIdToken(token: string, now?: Date): Promise<CognitoOpenIdIdentity> };
   now?: () => Date;
 }
+
+/** Session policies are at most 2,048 characters of JSON (AWS counts the packed size; close enough). */
+const MAX_INLINE_POLICY_CHARS = 2048;
+const MAX_POLICY_ARNS = 10;
 
 export interface StsResponse {
   status: number;
@@ -100,16 +116,38 @@ async function assumeRoleWithWebIdentity(
       `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
     );
   }
-  if (params.has('Policy') || [...params.keys()].some((key) => key.startsWith('PolicyArns.'))) {
-    // A session policy narrows the role's policy; the session store holds one policy, and an
-    // intersection of two is not a policy, so refuse rather than silently grant the role's full power.
-    throw validationError('Session policies (Policy, PolicyArns) are not supported by the local STS.');
-  }
+  const sessionPolicies = sessionPoliciesOf(params);
   const role = deps.roles.find((candidate) => candidate.arn === roleArn);
   if (!role)
     throw new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
 
   const durationSeconds = duration(params, role, deps);
+  const issue = (variables: Record<string, string>) =>
+    deps.sessions.issue({
+      roleArn: role.arn,
+      policy: substitutePolicyVariables(role.policy, variables),
+      variables,
+      durationSeconds,
+      ...(sessionPolicies
+        ? { sessionPolicies: sessionPolicies.map((policy) => substitutePolicyVariables(policy, variables)) }
+        : {}),
+    });
+  if (deps.cognito && issuerOf(token) === COGNITO_OPENID_ISSUER) {
+    const identity = await deps.cognito.verifyOpenIdToken(token, deps.now?.());
+    if (!role.cognitoTrust || !trusts(role.cognitoTrust, identity)) {
+      throw new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+    }
+    const variables = {
+      [`${COGNITO_IDENTITY_PRINCIPAL}:sub`]: identity.identityId,
+      [`${COGNITO_IDENTITY_PRINCIPAL}:aud`]: identity.identityPoolId,
+      [`${COGNITO_IDENTITY_PRINCIPAL}:amr`]: identity.amr[0] ?? 'unauthenticated',
+    };
+    return credentialsResponse(role, sessionName, issue(variables), requestId, {
+      subject: identity.identityId,
+      audience: identity.identityPoolId,
+      provider: COGNITO_IDENTITY_PRINCIPAL,
+    });
+  }
   const providerId = params.get('ProviderId');
   if (providerId !== null) {
     // An OAuth 2.0 access token is opaque: ProviderId says whom to ask about it.
@@ -118,14 +156,9 @@ async function assumeRoleWithWebIdentity(
       throw new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
     }
     const identity = await verifyOAuth2AccessToken(token, provider);
+    refuseUnsafeSubject(identity.userId);
     const variables = oauth2IdentityVariables(identity);
-    const session = deps.sessions.issue({
-      roleArn: role.arn,
-      policy: substitutePolicyVariables(role.policy, variables),
-      variables,
-      durationSeconds,
-    });
-    return credentialsResponse(role, sessionName, session, requestId, {
+    return credentialsResponse(role, sessionName, issue(variables), requestId, {
       subject: identity.userId,
       audience: identity.audience,
       provider: providerId,
@@ -136,19 +169,95 @@ async function assumeRoleWithWebIdentity(
     ...(deps.now ? { now: deps.now() } : {}),
   });
 
-  const variables = webIdentityVariables(identity);
-  const session = deps.sessions.issue({
-    roleArn: role.arn,
-    policy: substitutePolicyVariables(role.policy, variables),
-    variables,
-    durationSeconds,
-  });
+  refuseUnsafeSubject(identity.subject);
+  const session = issue(webIdentityVariables(identity));
   const accountId = role.arn.split(':')[4] || LOCAL_ACCOUNT_ID;
   return credentialsResponse(role, sessionName, session, requestId, {
     subject: identity.subject,
     audience: identity.authorizedParty ?? identity.audience,
     provider: `arn:aws:iam::${accountId}:oidc-provider/${identity.providerName}`,
   });
+}
+
+const COGNITO_OPENID_ISSUER = 'https://cognito-identity.amazonaws.com';
+
+/** The token's `iss`, read without trusting it: it only picks which verifier checks the token. */
+function issuerOf(token: string): string | undefined {
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && 'iss' in claims ? String(claims.iss) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Evaluates a role's trust policy for a Cognito identity, with the condition keys STS sets. */
+function trusts(trust: TrustPolicy<string>, identity: CognitoOpenIdIdentity): boolean {
+  const statements = trust.Statement.filter(
+    (statement) => statement.Principal.Federated === COGNITO_IDENTITY_PRINCIPAL,
+  ).map(({ Effect, Action, Condition }) => ({ Effect, Action, Resource: '*', Condition }));
+  const decision = evaluatePolicies([{ Version: trust.Version, Statement: statements }], {
+    action: 'sts:AssumeRoleWithWebIdentity',
+    resource: '*',
+    context: {
+      [`${COGNITO_IDENTITY_PRINCIPAL}:aud`]: identity.identityPoolId,
+      [`${COGNITO_IDENTITY_PRINCIPAL}:sub`]: identity.identityId,
+      [`${COGNITO_IDENTITY_PRINCIPAL}:amr`]: identity.amr,
+    },
+  });
+  return decision === 'Allow';
+}
+
+function refuseUnsafeSubject(subject: string): void {
+  const reason = unsafeSubjectReason(subject);
+  if (reason !== undefined) throw new StsError('InvalidIdentityToken', reason);
+}
+
+/**
+ * `Policy` (inline JSON) and `PolicyArns.member.N.arn` (managed policies): together they are the
+ * session policies, which the gateway intersects with the role's policy. Undefined when none is given.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+ */
+function sessionPoliciesOf(params: URLSearchParams): PolicyDocument[] | undefined {
+  const policies: PolicyDocument[] = [];
+  const inline = params.get('Policy');
+  if (inline !== null) {
+    if (inline.length > MAX_INLINE_POLICY_CHARS) {
+      throw new StsError(
+        'PackedPolicyTooLarge',
+        `Packed policy consumes more than ${MAX_INLINE_POLICY_CHARS} characters; pass a smaller session policy.`,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(inline);
+    } catch {
+      throw new StsError('MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed)) {
+      throw new StsError('MalformedPolicyDocument', 'Syntax errors in policy: a policy needs a Statement.');
+    }
+    policies.push(parsed as PolicyDocument);
+  }
+  const arns = [...params.entries()]
+    .filter(([key]) => /^PolicyArns\.member\.\d+\.arn$/.test(key))
+    .map(([, value]) => value);
+  if (arns.length > MAX_POLICY_ARNS) {
+    throw validationError(
+      `Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to ${MAX_POLICY_ARNS}`,
+    );
+  }
+  for (const arn of arns) {
+    const known = managedPolicy(arn);
+    if (!known) {
+      throw new StsError(
+        'MalformedPolicyDocument',
+        `Policy ${arn} does not exist or is not attachable (the local stack models only the managed policies in local-aws/iam/managed-policies.ts).`,
+      );
+    }
+    policies.push(known.document);
+  }
+  return inline === null && arns.length === 0 ? undefined : policies;
 }
 
 function credentialsResponse(

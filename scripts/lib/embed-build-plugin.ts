@@ -10,8 +10,19 @@ import { build, type Plugin, type Rolldown } from 'vite';
 
 export const EMBED_ENTRY = 'src/embed/loader.ts';
 export const EMBED_FILE = 'embed.js';
+/** The rendered pages' islands (src/islands): the same kind of bundle, at a stable address too. */
+export const ISLANDS_ENTRY = 'src/islands/islands.ts';
+export const ISLANDS_FILE = 'islands.js';
 
-async function bundleLoader(root: string): Promise<string> {
+const BUNDLES = [
+  { entry: EMBED_ENTRY, file: EMBED_FILE, name: 'InkwellEmbed' },
+  { entry: ISLANDS_ENTRY, file: ISLANDS_FILE, name: 'InkwellIslands' },
+] as const;
+
+async function bundleLoader(
+  root: string,
+  { entry, file: EMBED_FILE, name }: (typeof BUNDLES)[number] = BUNDLES[0],
+): Promise<string> {
   const result = await build({
     root,
     configFile: false,
@@ -24,9 +35,9 @@ async function bundleLoader(root: string): Promise<string> {
       sourcemap: false,
       copyPublicDir: false,
       lib: {
-        entry: resolve(root, EMBED_ENTRY),
+        entry: resolve(root, entry),
         formats: ['iife'],
-        name: 'InkwellEmbed',
+        name,
         fileName: () => EMBED_FILE,
       },
     },
@@ -46,12 +57,15 @@ export function embedLoaderPlugin(): Plugin {
       root = config.root;
     },
     async generateBundle() {
-      this.emitFile({ type: 'asset', fileName: EMBED_FILE, source: await bundleLoader(root) });
+      for (const bundle of BUNDLES) {
+        this.emitFile({ type: 'asset', fileName: bundle.file, source: await bundleLoader(root, bundle) });
+      }
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        if (req.url?.split('?')[0] !== `/${EMBED_FILE}`) return next();
-        bundleLoader(root).then(
+        const bundle = BUNDLES.find((b) => req.url?.split('?')[0] === `/${b.file}`);
+        if (!bundle) return next();
+        bundleLoader(root, bundle).then(
           (code) => {
             res.setHeader('content-type', 'text/javascript');
             res.setHeader('cache-control', 'no-cache');

@@ -11,10 +11,15 @@ import { draftItem, type Post, publishedItem, tagItems } from '../../src/core/po
 import { assetItems } from '../../src/data/assets.ts';
 import { signInFromNode } from './node-sign-in.ts';
 
+/** Demo authors; each asks for its username as handle (the publisher grants it: docs/security.md). */
 export const DEMO_AUTHORS = [
-  { username: 'alice', name: 'Alice Archer' },
-  { username: 'bob', name: 'Bob Baker' },
-  { username: 'carol', name: 'Carol Chen' },
+  {
+    username: 'alice',
+    name: 'Alice Archer',
+    bio: 'Cloud architect. Writes about AWS, the web and long walks.',
+  },
+  { username: 'bob', name: 'Bob Baker', bio: 'Baker by name, web developer by trade. Bread on weekends.' },
+  { username: 'carol', name: 'Carol Chen', bio: 'Security engineer and train enthusiast.' },
 ] as const;
 
 const TOPICS = [
@@ -140,6 +145,16 @@ export async function seedDemoContent(options: SeedOptions): Promise<{ posts: nu
     }
     // The author's published-post count, as the publish transactions keep it.
     items.push({ ...keys.authorStats(authorId), posts: perAuthor });
+    // The profile, as the profile form writes it; dated before any post, so these claims come first.
+    items.push({
+      ...keys.profile(authorId),
+      type: 'profile',
+      handle: author.username,
+      displayName: author.name,
+      bio: author.bio,
+      avatar: '',
+      updatedAt: new Date(now.getTime() - 400 * 86_400_000 + authorIndex * 1000).toISOString(),
+    });
     log(`author ${author.name} (${author.username}) = ${authorId}: ${perAuthor} posts`);
   }
   await batchPutAll(

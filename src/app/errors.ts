@@ -9,6 +9,7 @@ const MESSAGES: Record<string, string> = {
   'access-denied': 'You are not allowed to do that.',
   network: 'Inkwell cannot reach AWS right now. Check your connection and try again.',
   unavailable: 'AWS did not answer as expected. Please try again in a moment.',
+  busy: 'AWS is busy right now and asked Inkwell to slow down. Nothing was changed; please try again in a moment.',
   'post-conflict': 'This post was changed in another window. Choose which version to keep.',
   // post-invalid, post-too-large, slug-taken and post-state carry their own, field-specific message.
   'asset-upload-cancelled': 'Upload cancelled.',

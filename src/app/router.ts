@@ -2,6 +2,8 @@
  * A small History API router: real URLs, no hash. Routes are URL patterns; links inside the app are
  * intercepted so navigation does not reload the page.
  */
+import { isAppPath } from '../core/site/paths.ts';
+
 export interface RouteMatch<Name extends string = string> {
   name: Name;
   params: Record<string, string>;
@@ -54,7 +56,8 @@ export class Router<Name extends string> extends EventTarget {
         .find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
       if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin)
         return;
-      if (anchor.pathname.startsWith('/auth/')) return;
+      // Rendered pages (`/@handle/...`, feeds) are the server's, not the app's: let the browser load them.
+      if (anchor.pathname.startsWith('/auth/') || !isAppPath(anchor.pathname)) return;
       event.preventDefault();
       this.navigate(anchor.pathname + anchor.search + anchor.hash);
     });

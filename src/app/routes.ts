@@ -6,6 +6,7 @@ export type RouteName =
   | 'post'
   | 'tag'
   | 'write'
+  | 'profile'
   | 'auth-callback'
   | 'auth-popup-callback'
   | 'not-found';
@@ -17,6 +18,7 @@ export const ROUTES: RouteDefinition<RouteName>[] = [
   { name: 'post', pattern: '/authors/:author/posts/:slug' },
   { name: 'tag', pattern: '/tags/:tag' },
   { name: 'write', pattern: '/write{/:slug}?' },
+  { name: 'profile', pattern: '/profile' },
   { name: 'auth-callback', pattern: '/auth/callback' },
   { name: 'auth-popup-callback', pattern: '/auth/popup-callback' },
 ];
@@ -38,4 +40,5 @@ export const links = {
     return `/tags/${encodeURIComponent(tag)}${search ? `?${search}` : ''}`;
   },
   write: (slug?: string) => (slug ? `/write/${encodeURIComponent(slug)}` : '/write'),
+  profile: () => '/profile',
 };

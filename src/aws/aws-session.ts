@@ -5,6 +5,7 @@
  *
  * Nothing secret is persisted beyond sessionStorage (the OpenID tokens); AWS keys live in memory only.
  */
+
 import { AuthError } from '../auth/auth-error.ts';
 import {
   type OidcChangeEvent,
@@ -15,6 +16,7 @@ import {
 import { ProviderRegistry } from '../auth/providers.ts';
 import { type KeyValueStorage, TokenStore } from '../auth/token-store.ts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
+import { SIGNED_IN_IDENTITY_KEY } from '../core/signed-in-identity.ts';
 import { ActivityLog } from './activity-log.ts';
 import { type AwsClients, createAwsClients } from './client-factory.ts';
 import { type AwsPrincipal, createIdentityCredentials, type IdentityCredentials } from './credentials.ts';
@@ -105,7 +107,22 @@ export class AwsSession extends EventTarget {
    * credentials if none are in hand. Rejects with `CredentialsError` or `AuthError`.
    */
   identityId(): Promise<string> {
-    return this.#identity.identityId();
+    return this.#identity.identityId().then((id) => {
+      this.#noteSignedIn(this.user ? id : null);
+      return id;
+    });
+  }
+
+  /** Tells the rendered pages' islands (src/islands) who is signed in in this tab; nothing secret. */
+  #noteSignedIn(id: string | null): void {
+    const storage =
+      this.#options.sessionStorage ?? (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+    try {
+      if (id) storage?.setItem(SIGNED_IN_IDENTITY_KEY, id);
+      else storage?.removeItem(SIGNED_IN_IDENTITY_KEY);
+    } catch {
+      // Storage blocked (a third-party frame): the islands simply show nothing extra.
+    }
   }
 
   /** Clients for the current identity. Take them again after `change`: the old ones are destroyed. */
@@ -167,6 +184,7 @@ export class AwsSession extends EventTarget {
   }
 
   #identityChanged(): void {
+    if (!this.user) this.#noteSignedIn(null);
     if (this.#useIdentity()) this.dispatchEvent(new AwsSessionChangeEvent(this.user));
   }
 

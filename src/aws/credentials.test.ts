@@ -145,6 +145,76 @@ describe('guest credentials (Cognito unauthenticated identity)', () => {
   });
 });
 
+describe('guest credentials through the basic flow (config names the guest role)', () => {
+  const READER = 'arn:aws:iam::000000000000:role/inkwell-reader';
+  const basicConfig: Pick<RuntimeConfig, 'region' | 'endpoint' | 'identity'> = {
+    ...cognitoConfig,
+    identity: { mode: 'cognito', identityPoolId: POOL, guestRoleArn: READER },
+  };
+  const openIdToken = (id: string): CannedResponse => ({
+    status: 200,
+    headers: json11,
+    body: { IdentityId: id, Token: 'cognito-openid-token' },
+  });
+  const stsKeys = (key: string): CannedResponse => ({
+    status: 200,
+    headers: { 'content-type': 'text/xml' },
+    body: `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials><AccessKeyId>${key}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${new Date(Date.now() + 3600_000).toISOString()}</Expiration></Credentials>
+  </AssumeRoleWithWebIdentityResult>
+</AssumeRoleWithWebIdentityResponse>`,
+  });
+
+  it('GetId, GetOpenIdToken, then STS AssumeRoleWithWebIdentity on the reader role, all unsigned', async () => {
+    const handler = new CannedHttpHandler([
+      getId('us-east-1:guest-1'),
+      openIdToken('us-east-1:guest-1'),
+      stsKeys('ASIAREADER'),
+    ]);
+    const cache = new MapStorage();
+    const identity = createIdentityCredentials({
+      config: basicConfig,
+      principal: { kind: 'guest' },
+      guestCache: cache,
+      requestHandler: handler,
+    });
+
+    expect((await identity.credentials.get()).accessKeyId).toBe('ASIAREADER');
+    expect(await identity.identityId()).toBe('us-east-1:guest-1');
+    expect([target(handler, 0), target(handler, 1)]).toEqual(['GetId', 'GetOpenIdToken']);
+    expect(bodyOf(handler, 1)).toEqual({ IdentityId: 'us-east-1:guest-1' });
+    const form = Object.fromEntries(new URLSearchParams(CannedHttpHandler.bodyOf(handler.requests[2]!)));
+    expect(form).toMatchObject({
+      Action: 'AssumeRoleWithWebIdentity',
+      RoleArn: READER,
+      WebIdentityToken: 'cognito-openid-token',
+    });
+    expect(handler.requests.every((request) => request.headers.authorization === undefined)).toBe(true);
+    expect([...cache.map.values()]).toEqual(['us-east-1:guest-1']);
+  });
+
+  it('reuses the cached guest id, and starts over when the pool no longer knows it', async () => {
+    const cache = new MapStorage();
+    cache.setItem(`aws:cognito-identity-credentials:${POOL}:ANONYMOUS`, 'us-east-1:forgotten');
+    const handler = new CannedHttpHandler([
+      cognitoError('ResourceNotFoundException', 'Identity not found'),
+      getId('us-east-1:guest-2'),
+      openIdToken('us-east-1:guest-2'),
+      stsKeys('ASIAREADER2'),
+    ]);
+    const identity = createIdentityCredentials({
+      config: basicConfig,
+      principal: { kind: 'guest' },
+      guestCache: cache,
+      requestHandler: handler,
+    });
+    expect(await identity.identityId()).toBe('us-east-1:guest-2');
+    expect(target(handler, 0)).toBe('GetOpenIdToken');
+    expect([...cache.map.values()]).toEqual(['us-east-1:guest-2']);
+  });
+});
+
 describe('signed-in credentials', () => {
   const user = (tokens: string[]) => ({
     kind: 'user' as const,

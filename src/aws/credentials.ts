@@ -7,13 +7,22 @@
  * - `sts` mode: signed-in users call STS AssumeRoleWithWebIdentity with their ID token and the
  *   provider's role; IAM sees the token's `sub`. Guests still use the pool's unauthenticated identity
  *   when config names a pool.
+ * - Guests, in both modes, use the pool's basic (classic) flow when config names the guest role:
+ *   GetId, GetOpenIdToken, then STS AssumeRoleWithWebIdentity on that role. The enhanced flow
+ *   (GetCredentialsForIdentity) would do on AWS what it does locally: scope guest keys down to
+ *   AmazonCognitoUnAuthedIdentitiesSessionPolicy, which allows no DynamoDB or S3 call at all.
  *
  * For OAuth 2.0 providers (Facebook, Login with Amazon) the token is the access token: Cognito takes it
  * under their `Logins` key, STS with `ProviderId` naming the provider, and AWS checks it with the provider.
  *
  * `identityId` is the id IAM policies key on, so the app uses it as the author id in DynamoDB keys.
  */
-import { CognitoIdentityClient, type CognitoIdentityClientConfig } from '@aws-sdk/client-cognito-identity';
+import {
+  CognitoIdentityClient,
+  type CognitoIdentityClientConfig,
+  GetIdCommand,
+  GetOpenIdTokenCommand,
+} from '@aws-sdk/client-cognito-identity';
 import type { STSClient } from '@aws-sdk/client-sts';
 import {
   type FromCognitoIdentityPoolParameters,
@@ -113,6 +122,19 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
     return client as unknown as NonNullable<FromCognitoIdentityPoolParameters['client']>;
   };
 
+  // Loaded on first use: Cognito deployments' writers never download the STS client.
+  let sts: STSClient | undefined;
+  const stsClient = async () => {
+    const stsSdk = await import('@aws-sdk/client-sts');
+    if (!sts) {
+      const client = new stsSdk.STSClient(clientConfig);
+      for (const plugin of options.plugins ?? []) client.middlewareStack.use(plugin);
+      destroyers.push(() => client.destroy());
+      sts = client;
+    }
+    return { client: sts, sdk: stsSdk };
+  };
+
   let source: () => Promise<TemporaryCredentials>;
   let identityId: (credentials: RefreshingCredentials<TemporaryCredentials>) => Promise<string>;
   const cognitoIdentityId = async (credentials: RefreshingCredentials<TemporaryCredentials>) => {
@@ -129,26 +151,15 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
           new CredentialsError('not-configured', 'This sign-in provider has no role configured.'),
         );
     } else {
-      // Loaded on first use: readers and Cognito deployments never download the STS client.
-      let sts: STSClient | undefined;
       source = async () => {
-        const stsSdk = await import('@aws-sdk/client-sts');
-        if (!sts) {
-          const client = new stsSdk.STSClient(clientConfig);
-          for (const plugin of options.plugins ?? []) client.middlewareStack.use(plugin);
-          destroyers.push(() => client.destroy());
-          sts = client;
-        }
-        const stsClient = sts;
+        const { client: sts, sdk: stsSdk } = await stsClient();
         return fromWebToken({
           roleArn,
           roleSessionName: roleSessionName(sub),
           webIdentityToken: await principal.idToken(),
           ...(providerId ? { providerId } : {}),
           roleAssumerWithWebIdentity: async (params) => {
-            const { Credentials: keys } = await stsClient.send(
-              new stsSdk.AssumeRoleWithWebIdentityCommand(params),
-            );
+            const { Credentials: keys } = await sts.send(new stsSdk.AssumeRoleWithWebIdentityCommand(params));
             if (!keys?.AccessKeyId || !keys.SecretAccessKey) {
               throw new CredentialsError('credentials-unavailable', 'STS returned no credentials.');
             }
@@ -186,7 +197,55 @@ export function createIdentityCredentials(options: IdentityCredentialsOptions): 
             'Sign in to read: guest access is not configured.',
           ),
         );
+    } else if (config.identity.guestRoleArn) {
+      const roleArn = config.identity.guestRoleArn;
+      const client = new CognitoIdentityClient(clientConfig);
+      for (const plugin of options.plugins ?? []) client.middlewareStack.use(plugin);
+      destroyers.push(() => client.destroy());
+      const cache = options.guestCache ?? localStorage;
+      // The same key the SDK's pool provider uses, so a returning guest keeps their identity id.
+      const cacheKey = `aws:cognito-identity-credentials:${identityPoolId}:ANONYMOUS`;
+      const openIdToken = async (): Promise<{ identityId: string; token: string }> => {
+        const cached = cache.getItem(cacheKey);
+        const identityId =
+          cached ?? (await client.send(new GetIdCommand({ IdentityPoolId: identityPoolId }))).IdentityId;
+        if (!identityId)
+          throw new CredentialsError('credentials-unavailable', 'Cognito returned no identity id.');
+        try {
+          const { Token } = await client.send(new GetOpenIdTokenCommand({ IdentityId: identityId }));
+          if (!Token) throw new CredentialsError('credentials-unavailable', 'Cognito returned no token.');
+          if (cached === null) cache.setItem(cacheKey, identityId);
+          return { identityId, token: Token };
+        } catch (error) {
+          // The pool no longer knows the cached id (reset, or another pool's): start over once.
+          if (cached === null || errorCodeOf(error) !== 'ResourceNotFoundException') throw error;
+          cache.removeItem(cacheKey);
+          return openIdToken();
+        }
+      };
+      source = async () => {
+        const { identityId: id, token } = await openIdToken();
+        const { client: sts, sdk } = await stsClient();
+        const { Credentials: keys } = await sts.send(
+          new sdk.AssumeRoleWithWebIdentityCommand({
+            RoleArn: roleArn,
+            RoleSessionName: roleSessionName(id),
+            WebIdentityToken: token,
+          }),
+        );
+        if (!keys?.AccessKeyId || !keys.SecretAccessKey) {
+          throw new CredentialsError('credentials-unavailable', 'STS returned no credentials.');
+        }
+        return {
+          accessKeyId: keys.AccessKeyId,
+          secretAccessKey: keys.SecretAccessKey,
+          ...(keys.SessionToken ? { sessionToken: keys.SessionToken } : {}),
+          ...(keys.Expiration ? { expiration: keys.Expiration } : {}),
+          identityId: id,
+        };
+      };
     } else {
+      // No guest role configured: the enhanced flow, which AWS scopes down to no DynamoDB or S3 access.
       const client = cognitoClient();
       source = cognitoPoolSource(() =>
         fromCognitoIdentityPool({ client, identityPoolId, cache: options.guestCache ?? localStorage }),

@@ -13,6 +13,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  HeadObjectCommand,
   ListPartsCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -63,8 +64,13 @@ export interface ResumableUploadOptions {
   owner: string;
   file: Blob & FileIdentity;
   contentType: string;
-  /** Called for a new upload only: a resumed one keeps the key (and meta) it started with. */
-  newUpload: () => { key: string; meta: Record<string, string> };
+  /**
+   * Called for a new upload only, before anything is sent to S3 (a resumed one keeps the key and meta it
+   * started with). May be async: the caller records the upload (a pending library entry) first.
+   */
+  newUpload: () =>
+    | { key: string; meta: Record<string, string> }
+    | Promise<{ key: string; meta: Record<string, string> }>;
   partSize?: number;
   queueSize?: number;
   signal?: AbortSignal;
@@ -196,7 +202,7 @@ export async function resumableUpload(options: ResumableUploadOptions): Promise<
   }
   const resumed = entry !== undefined;
   if (!entry) {
-    const { key, meta } = options.newUpload();
+    const { key, meta } = await options.newUpload();
     const created = await withRetry(() =>
       s3.send(
         new CreateMultipartUploadCommand({
@@ -286,7 +292,10 @@ export async function resumableUpload(options: ResumableUploadOptions): Promise<
       Array.from({ length: Math.min(options.queueSize ?? QUEUE_SIZE, queue.length) }, worker),
     );
     await withRetry(() =>
-      s3.send(
+      completeOrFind(
+        s3,
+        upload,
+        file.size,
         new CompleteMultipartUploadCommand({
           Bucket: upload.bucket,
           Key: upload.key,
@@ -297,7 +306,7 @@ export async function resumableUpload(options: ResumableUploadOptions): Promise<
               .map(({ PartNumber, ETag }) => ({ PartNumber, ETag })),
           },
         }),
-        { abortSignal: signal },
+        signal,
       ),
     );
   } catch (error) {
@@ -310,6 +319,28 @@ export async function resumableUpload(options: ResumableUploadOptions): Promise<
   }
   await journal.delete(id);
   return { key: upload.key, meta: upload.meta, resumed, sentParts };
+}
+
+/**
+ * Completes the upload. A completion re-sent after its reply was lost meets an upload that no longer
+ * exists (`NoSuchUpload`): if the object is there with the file's size, that was this completion.
+ */
+async function completeOrFind(
+  s3: S3Sender,
+  upload: UploadJournalEntry,
+  size: number,
+  command: CompleteMultipartUploadCommand,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    await s3.send(command, { abortSignal: signal });
+  } catch (error) {
+    if (!isNoSuchUpload(error)) throw error;
+    const head = await s3
+      .send(new HeadObjectCommand({ Bucket: upload.bucket, Key: upload.key }), { abortSignal: signal })
+      .catch(() => undefined);
+    if (Number(head?.ContentLength) !== size) throw error;
+  }
 }
 
 async function listAllParts(s3: S3Sender, entry: UploadJournalEntry): Promise<CompletedPart[]> {

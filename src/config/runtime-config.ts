@@ -34,11 +34,15 @@ export type IdentityConfig =
   | {
       mode: 'cognito';
       identityPoolId: string;
+      /** The reader role guests assume in the basic flow (GetOpenIdToken + STS); see docs/security.md. */
+      guestRoleArn?: string;
     }
   | {
       mode: 'sts';
-      /** The guest role readers get through a Cognito identity pool's unauthenticated identities. */
+      /** The pool whose unauthenticated identities readers get. */
       identityPoolId?: string;
+      /** The reader role guests assume in the basic flow (GetOpenIdToken + STS). */
+      guestRoleArn?: string;
     };
 
 export interface RuntimeConfig {

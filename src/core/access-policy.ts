@@ -5,7 +5,9 @@
  * provisioning installs exactly them. With no application server, they are the whole security model:
  * see docs/security.md for what each statement is for and which attack it stops.
  */
+
 import { COUNTER_ATTRIBUTES, INDEX, ITEM_ATTRIBUTES, KEY, PARTITION_PREFIX } from './model.ts';
+import { PAGES_PREFIX, PUBLISHER_STATE_PREFIX } from './site/paths.ts';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -43,6 +45,12 @@ export const PUBLIC_ASSET_PREFIX = 'public/';
  * Public-read like assets, but no user may write it: only the operator's deploy does.
  */
 export const SITE_PREFIX = 'site/';
+
+/**
+ * The S3 key prefix of the public site the publisher renders (src/core/site/paths.ts): readable by
+ * everyone, writable only by the publisher's role.
+ */
+export { PAGES_PREFIX } from './site/paths.ts';
 
 export const COGNITO_PRINCIPAL_VARIABLE = 'cognito-identity.amazonaws.com:sub';
 
@@ -190,21 +198,97 @@ export function anonymousPolicy(ctx: AccessPolicyContext): PolicyDocument {
         Sid: 'PublicRead',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [arns(ctx).objects(PUBLIC_ASSET_PREFIX), arns(ctx).objects(SITE_PREFIX)],
+        Resource: [
+          arns(ctx).objects(PUBLIC_ASSET_PREFIX),
+          arns(ctx).objects(SITE_PREFIX),
+          arns(ctx).objects(PAGES_PREFIX),
+        ],
       },
     ],
   };
 }
 
-/** Replaces `${var}` policy variables with the session's values, as IAM does at evaluation time. */
+/**
+ * The publisher's role (Lambda on AWS, the stream runner locally): read the public partitions and
+ * indexes and the table's stream, write only the rendered site under `pages/`. It can touch neither a
+ * draft (`D#`) nor the app build (`site/`) nor anyone's uploads (`public/`).
+ */
+export function publisherPolicy(ctx: AccessPolicyContext): PolicyDocument {
+  const arn = arns(ctx);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ReadPublicPartitions',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        Resource: arn.table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PARTITION_PREFIX.public}*`] } },
+      },
+      {
+        Sid: 'QueryPublicIndexes',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: [arn.index(INDEX.feed.name), arn.index(INDEX.byTag.name), arn.index(INDEX.byPost.name)],
+      },
+      {
+        Sid: 'ReadTableStream',
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        Resource: `${arn.table}/stream/*`,
+      },
+      {
+        // Without ListBucket a missing object reads as AccessDenied, not NoSuchKey, and a condition on
+        // s3:prefix does not count for GetObject (it has no prefix): the first run must tell "no
+        // manifest yet" from "not allowed". Listing reveals only key names, all of them public.
+        Sid: 'ListBucketForNotFound',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: arn.bucket,
+      },
+      {
+        Sid: 'WriteRenderedSite',
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        Resource: [arn.objects(PAGES_PREFIX), arn.objects(PUBLISHER_STATE_PREFIX)],
+      },
+    ],
+  };
+}
+
+/**
+ * Replaces `${var}` policy variables with the session's values, as IAM does at evaluation time.
+ *
+ * - `${*}`, `${?}` and `${$}` stay as they are: they are IAM's literal `*`, `?` and `$`.
+ * - A substituted value is written with those same escapes, so a value such as a web-identity `sub` of
+ *   `ali*` matches only the literal text `ali*`, never as a wildcard (the sign-in stand-ins also refuse
+ *   such subjects outright; see docs/security.md).
+ * - `${name, 'default'}` uses the default when the session has no such variable.
+ * - A missing variable without a default matches nothing, as in IAM.
+ */
 export function substitutePolicyVariables(
   policy: PolicyDocument,
   variables: Record<string, string>,
 ): PolicyDocument {
-  const text = JSON.stringify(policy).replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
-    const value = variables[name];
-    // IAM treats a missing variable as not matching anything; an impossible value does the same.
-    return value === undefined ? `\\u0000missing:${name}` : JSON.stringify(value).slice(1, -1);
+  const byName = new Map(Object.entries(variables).map(([name, value]) => [name.toLowerCase(), value]));
+  const text = JSON.stringify(policy).replace(/\$\{([^}]*)\}/g, (whole, inside: string) => {
+    if (inside === '*' || inside === '?' || inside === '$') return whole;
+    const parsed = /^\s*([^,]+?)\s*(?:,\s*'([^']*)'\s*)?$/.exec(inside);
+    const name = parsed?.[1] ?? inside;
+    const value = byName.get(name.toLowerCase()) ?? parsed?.[2];
+    // An impossible value (a NUL character never appears in a request) makes the pattern match nothing.
+    if (value === undefined) return `\\u0000missing:${name}`;
+    return JSON.stringify(escapePolicyValue(value)).slice(1, -1);
   });
   return JSON.parse(text) as PolicyDocument;
+}
+
+/** Writes `*`, `?` and `$` as IAM's special-character variables, so they match only themselves. */
+export function escapePolicyValue(value: string): string {
+  return value.replace(/[*?$]/g, (c) => `\${${c}}`);
 }

@@ -15,17 +15,18 @@ import { ITEM_ATTRIBUTES } from './model.ts';
 const post = { authorId: 'us-east-1:alice', slug: 'hello-world' };
 const at = (minute: number) => `2026-11-26T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
-function comment(commenterId: string, id: string, minute: number, parentId?: string) {
+function comment(commenterId: string, id: string, minute: number, parentRef?: string) {
   return commentItem({
     post,
     commenterId,
     commenterName: commenterId,
-    body: `comment ${id}`,
+    body: `comment ${id} by ${commenterId}`,
     createdAt: at(minute),
     commentId: id,
-    ...(parentId ? { parentId } : {}),
+    ...(parentRef ? { parentRef } : {}),
   });
 }
+const bobs = { commenterId: 'us-east-1:bob', id: 'bobcomment01' };
 
 describe('post refs', () => {
   it('parses <authorId>/<slug> and refuses anything else', () => {
@@ -53,10 +54,10 @@ describe('item builders', () => {
   });
 
   it('puts the hide marker in the author’s partition, sorted before every comment', () => {
-    const marker = hideMarkerItem(post, 'bobcomment01', at(5));
+    const marker = hideMarkerItem(post, bobs, at(5));
     expect(marker).toMatchObject({
       PK: 'U#us-east-1:alice',
-      SK: 'H#hello-world#bobcomment01',
+      SK: 'H#hello-world#us-east-1:bob#bobcomment01',
       GSI3PK: 'POST#us-east-1:alice#hello-world',
     });
     expect(String(marker.GSI3SK) < at(0)).toBe(true);
@@ -64,9 +65,9 @@ describe('item builders', () => {
 
   it('uses only attributes IAM allows (dynamodb:Attributes)', () => {
     const items = [
-      comment('us-east-1:bob', 'bobcomment01', 1, 'parentcomment1'),
-      hideMarkerItem(post, 'bobcomment01', at(5)),
-      reactionItem('us-east-1:carol', post, 'bobcomment01', at(6)),
+      comment('us-east-1:bob', 'bobcomment01', 1, 'us-east-1:carol/parentcomment1'),
+      hideMarkerItem(post, bobs, at(5)),
+      reactionItem('us-east-1:carol', post, bobs, at(6)),
     ];
     const allowed = new Set<string>(ITEM_ATTRIBUTES);
     for (const item of items)
@@ -102,10 +103,13 @@ describe('reading a post’s items back', () => {
   });
 
   it('honours hide markers only from the post author’s partition', () => {
-    const genuine = hideMarkerItem(post, 'bobcomment01', at(5));
-    const forged = { ...hideMarkerItem(post, 'alicecomment1', at(5)), PK: 'U#us-east-1:mallory' };
+    const genuine = hideMarkerItem(post, bobs, at(5));
+    const forged = {
+      ...hideMarkerItem(post, { commenterId: 'u1', id: 'alicecomment1' }, at(5)),
+      PK: 'U#us-east-1:mallory',
+    };
     const { hidden } = readPostItems(post, [genuine, forged]);
-    expect([...hidden]).toEqual(['bobcomment01']);
+    expect([...hidden]).toEqual(['us-east-1:bob/bobcomment01']);
   });
 
   it('ignores items whose sort key is not under this post, and unknown types', () => {
@@ -118,27 +122,69 @@ describe('reading a post’s items back', () => {
 describe('threads', () => {
   const items = [
     comment('u1', 'firstcomment', 1),
-    comment('u2', 'replyfirst01', 2, 'firstcomment'),
-    comment('u3', 'replyreply01', 3, 'replyfirst01'),
+    comment('u2', 'replyfirst01', 2, 'u1/firstcomment'),
+    comment('u3', 'replyreply01', 3, 'u2/replyfirst01'),
     comment('u4', 'secondcommnt', 4),
-    comment('u5', 'orphanreply1', 5, 'deletedparent'),
+    comment('u5', 'orphanreply1', 5, 'u9/deletedparent'),
   ];
 
   it('keeps one level of replies: a reply to a reply joins the top-level thread', () => {
     const threads = buildThreads(readPostItems(post, items));
     expect(threads.map((t) => [t.id, t.comment?.id ?? null, t.replies.map((r) => r.comment.id)])).toEqual([
-      ['firstcomment', 'firstcomment', ['replyfirst01', 'replyreply01']],
-      ['secondcommnt', 'secondcommnt', []],
-      ['deletedparent', null, ['orphanreply1']],
+      ['u1/firstcomment', 'firstcomment', ['replyfirst01', 'replyreply01']],
+      ['u4/secondcommnt', 'secondcommnt', []],
+      ['u9/deletedparent', null, ['orphanreply1']],
     ]);
   });
 
   it('drops hidden comments for readers and marks them for the author', () => {
-    const parsed = readPostItems(post, [...items, hideMarkerItem(post, 'firstcomment', at(9))]);
+    const parsed = readPostItems(post, [
+      ...items,
+      hideMarkerItem(post, { commenterId: 'u1', id: 'firstcomment' }, at(9)),
+    ]);
     const forReaders = buildThreads(parsed);
-    expect(forReaders[0]).toMatchObject({ id: 'firstcomment', comment: null, hidden: true });
+    expect(forReaders[0]).toMatchObject({ id: 'u1/firstcomment', comment: null, hidden: true });
     expect(forReaders[0]?.replies).toHaveLength(2);
     const forAuthor = buildThreads(parsed, { showHidden: true });
     expect(forAuthor[0]).toMatchObject({ hidden: true, comment: { id: 'firstcomment' } as Partial<Comment> });
+  });
+});
+
+describe('comment ids are unique per commenter only', () => {
+  // Bob writes a later comment with carol's id into his own partition: IAM allows it.
+  const carols = comment('us-east-1:carol', 'carolcomment', 1);
+  const bobsCopy = comment('us-east-1:bob', 'carolcomment', 2);
+  const reply = comment('us-east-1:dan', 'danreply0001', 3, 'us-east-1:carol/carolcomment');
+
+  it('keeps both comments, each its own thread, replies under the one they name', () => {
+    const threads = buildThreads(readPostItems(post, [carols, bobsCopy, reply]));
+    expect(threads.map((t) => [t.id, t.comment?.body, t.replies.map((r) => r.comment.id)])).toEqual([
+      ['us-east-1:carol/carolcomment', 'comment carolcomment by us-east-1:carol', ['danreply0001']],
+      ['us-east-1:bob/carolcomment', 'comment carolcomment by us-east-1:bob', []],
+    ]);
+  });
+
+  it('hides only the comment the marker names', () => {
+    const marker = hideMarkerItem(post, { commenterId: 'us-east-1:bob', id: 'carolcomment' }, at(5));
+    const threads = buildThreads(readPostItems(post, [carols, bobsCopy, marker]));
+    expect(threads.map((t) => t.comment?.commenterId)).toEqual(['us-east-1:carol']);
+  });
+
+  it('still reads data written before refs: bare parent ids and hide markers', () => {
+    const legacyReply = comment('us-east-1:dan', 'danreply0002', 4, 'carolcomment');
+    const legacyMarker = {
+      ...hideMarkerItem(post, { commenterId: 'x', id: 'othercomment' }, at(5)),
+      SK: 'H#hello-world#othercomment',
+      GSI3SK: '#H#othercomment',
+    };
+    const other = comment('us-east-1:erin', 'othercomment', 0);
+    const parsed = readPostItems(post, [other, carols, bobsCopy, legacyReply, legacyMarker]);
+    expect(parsed.hidden).toEqual(new Set(['othercomment']));
+    const threads = buildThreads(parsed);
+    // The bare parent id joins the oldest comment with that id; the bare marker hides by id.
+    expect(threads.map((t) => [t.id, t.replies.length])).toEqual([
+      ['us-east-1:carol/carolcomment', 1],
+      ['us-east-1:bob/carolcomment', 0],
+    ]);
   });
 });

@@ -14,6 +14,7 @@ export interface PostRef {
 }
 
 export interface Comment {
+  /** Unique per commenter only: anyone may write any id into their own partition (see commentRef). */
   id: string;
   /** The IAM identity the comment's partition belongs to: who wrote it, as AWS guarantees. */
   commenterId: string;
@@ -23,13 +24,26 @@ export interface Comment {
   createdAt: string;
   /** Set once the comment was edited. */
   updatedAt?: string;
-  /** The top-level comment this one replies to. */
-  parentId?: string;
+  /**
+   * The top-level comment this one replies to: its `commentRef` (`<commenterId>/<commentId>`), or a
+   * bare comment id in replies written before ids were namespaced.
+   */
+  parentRef?: string;
+}
+
+/**
+ * A comment's identity within a post: `<commenterId>/<commentId>`. Every structure that keys on a
+ * comment (threads, replies, hide markers, likes, counters) keys on this, never on the id alone: bob
+ * can write a comment with carol's id into his own partition, but not with carol's commenter.
+ */
+export function commentRef(comment: Pick<Comment, 'commenterId' | 'id'>): string {
+  return `${comment.commenterId}/${comment.id}`;
 }
 
 /** A top-level comment and its replies; `comment` is null when it was deleted but has replies. */
 export interface CommentThread {
   comment: Comment | null;
+  /** The top-level comment's `commentRef` (or the parent reference its orphaned replies carry). */
   id: string;
   hidden: boolean;
   replies: { comment: Comment; hidden: boolean }[];
@@ -43,6 +57,22 @@ const AUTHOR_ID = /^[\w:.@+=-]{1,128}$/;
 
 export function isCommentId(value: unknown): value is string {
   return typeof value === 'string' && COMMENT_ID.test(value);
+}
+
+/** A `commentRef`, or a bare comment id (the parent references of replies written before refs). */
+function isParentRef(value: unknown): value is string {
+  if (isCommentId(value)) return true;
+  if (typeof value !== 'string') return false;
+  const slash = value.lastIndexOf('/');
+  return slash > 0 && AUTHOR_ID.test(value.slice(0, slash)) && isCommentId(value.slice(slash + 1));
+}
+
+/**
+ * A counter attribute as read: a number, or absent. Anyone signed in may write a counter, any value
+ * (IAM restricts attribute names, not types), so a string, a negative or a NaN counts as absent.
+ */
+export function counterValue(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /** Parses `<authorId>/<slug>`; null for anything else. */
@@ -90,7 +120,8 @@ export interface NewCommentInput {
   commenterId: string;
   commenterName: string;
   body: string;
-  parentId?: string;
+  /** The `commentRef` of the top-level comment replied to. */
+  parentRef?: string;
   createdAt: string;
   commentId: string;
 }
@@ -104,7 +135,8 @@ export function commentItem(input: NewCommentInput): Record<string, unknown> {
     type: 'comment',
     postRef: formatPostRef(post),
     commentId: input.commentId,
-    ...(input.parentId ? { parentId: input.parentId } : {}),
+    // The attribute keeps its name (IAM's allow-list); its value is now the parent's commentRef.
+    ...(input.parentRef ? { parentId: input.parentRef } : {}),
     commenterName: input.commenterName.trim().slice(0, COMMENT_LIMITS.nameChars) || 'Anonymous',
     body: validateCommentBody(input.body),
     createdAt: input.createdAt,
@@ -112,37 +144,69 @@ export function commentItem(input: NewCommentInput): Record<string, unknown> {
 }
 
 /** The post author's marker; lives in the author's partition, so only the author can write it. */
-export function hideMarkerItem(post: PostRef, commentId: string, createdAt: string): Record<string, unknown> {
+export function hideMarkerItem(
+  post: PostRef,
+  comment: Pick<Comment, 'commenterId' | 'id'>,
+  createdAt: string,
+): Record<string, unknown> {
   return {
-    ...keys.hideMarker(post.authorId, post.slug, commentId),
+    ...keys.hideMarker(post.authorId, post.slug, comment.commenterId, comment.id),
     [INDEX.byPost.partitionKey]: keys.postRef(post.authorId, post.slug),
-    [INDEX.byPost.sortKey]: keys.hideMarkerOrder(commentId),
+    [INDEX.byPost.sortKey]: keys.hideMarkerOrder(comment.commenterId, comment.id),
     type: 'hide',
     postRef: formatPostRef(post),
-    commentId,
+    commentId: comment.id,
     createdAt,
   };
 }
 
+/** A like: the liker's marker, in their own partition (one per user and comment). */
 export function reactionItem(
   userId: string,
   post: PostRef,
-  commentId: string,
+  comment: Pick<Comment, 'commenterId' | 'id'>,
   createdAt: string,
 ): Record<string, unknown> {
   return {
-    ...keys.reaction(userId, post.authorId, post.slug, commentId),
+    ...keys.reaction(userId, post.authorId, post.slug, comment.commenterId, comment.id),
     type: 'reaction',
     postRef: formatPostRef(post),
-    commentId,
+    commentId: comment.id,
     createdAt,
   };
+}
+
+/**
+ * What a like marker's sort key names, after the post's reaction prefix: the comment's `commentRef`,
+ * or a bare id for likes written before refs. Null for anything else.
+ */
+export function reactionTarget(post: PostRef, sortKey: unknown): string | null {
+  const prefix = keys.reactionPrefix(post.authorId, post.slug);
+  if (typeof sortKey !== 'string' || !sortKey.startsWith(prefix)) return null;
+  return refFromKeyPart(sortKey.slice(prefix.length));
+}
+
+/** `<commenterId>#<commentId>` (keys.commentRefKey) back to a commentRef; a bare id stays bare. */
+function refFromKeyPart(part: string): string | null {
+  const hash = part.lastIndexOf('#');
+  if (hash < 0) return isCommentId(part) ? part : null;
+  const commenterId = part.slice(0, hash);
+  const id = part.slice(hash + 1);
+  return AUTHOR_ID.test(commenterId) && isCommentId(id) ? commentRef({ commenterId, id }) : null;
 }
 
 export interface PostItems {
   comments: Comment[];
-  /** Ids of comments the post's author hid. */
+  /**
+   * What the post's author hid: `commentRef`s, and bare ids from markers written before refs (those
+   * hide every comment with that id; see isHidden).
+   */
   hidden: Set<string>;
+}
+
+/** Whether the author hid this comment (by its ref, or by a marker that predates refs). */
+export function isHidden(hidden: ReadonlySet<string>, comment: Pick<Comment, 'commenterId' | 'id'>): boolean {
+  return hidden.has(commentRef(comment)) || hidden.has(comment.id);
 }
 
 /**
@@ -154,18 +218,17 @@ export function readPostItems(post: PostRef, items: readonly Record<string, unkn
   const hidden = new Set<string>();
   const authorPartition = keys.publicPartition(post.authorId);
   const commentPrefix = keys.commentPrefix(post.authorId, post.slug);
+  const markerPrefix = keys.hideMarkerPrefix(post.slug);
   for (const item of items) {
     const pk = item[KEY.partition];
     const sk = item[KEY.sort];
     if (typeof pk !== 'string' || typeof sk !== 'string') continue;
     if (item.type === 'hide') {
-      if (
-        pk === authorPartition &&
-        isCommentId(item.commentId) &&
-        sk === keys.hideMarker(post.authorId, post.slug, item.commentId).SK
-      ) {
-        hidden.add(item.commentId);
-      }
+      if (pk !== authorPartition || !sk.startsWith(markerPrefix)) continue;
+      const target = refFromKeyPart(sk.slice(markerPrefix.length));
+      const id = item.commentId;
+      if (target !== null && isCommentId(id) && (target === id || target.endsWith(`/${id}`)))
+        hidden.add(target);
       continue;
     }
     if (item.type !== 'comment' || !pk.startsWith(PARTITION_PREFIX.public)) continue;
@@ -179,31 +242,39 @@ export function readPostItems(post: PostRef, items: readonly Record<string, unkn
       body,
       createdAt,
       ...(typeof updatedAt === 'string' ? { updatedAt } : {}),
-      ...(isCommentId(parentId) ? { parentId } : {}),
+      ...(isParentRef(parentId) ? { parentRef: parentId } : {}),
     });
   }
-  comments.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  comments.sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || commentRef(a).localeCompare(commentRef(b)),
+  );
   return { comments, hidden };
 }
 
 /**
  * One level of replies: a reply to a reply joins its top-level thread; replies whose parent was
  * deleted stay together under a placeholder. Hidden comments are dropped unless `showHidden` (the post
- * author's view, where they are marked instead).
+ * author's view, where they are marked instead). Threads are keyed by `commentRef`, so a comment that
+ * reuses another commenter's id is a thread of its own and replaces nothing.
  */
 export function buildThreads(
   { comments, hidden }: PostItems,
   options: { showHidden?: boolean } = {},
 ): CommentThread[] {
-  const byId = new Map(comments.map((comment) => [comment.id, comment]));
+  const byRef = new Map(comments.map((comment) => [commentRef(comment), comment]));
+  // Replies written before refs name their parent by id alone: the oldest comment with that id.
+  const byBareId = new Map<string, Comment>();
+  for (const comment of comments) if (!byBareId.has(comment.id)) byBareId.set(comment.id, comment);
+  const parentOf = (parentRef: string) =>
+    parentRef.includes('/') ? byRef.get(parentRef) : byBareId.get(parentRef);
   const rootOf = (comment: Comment): string => {
     let current = comment;
-    for (let depth = 0; current.parentId && depth < 10; depth++) {
-      const parent = byId.get(current.parentId);
-      if (!parent) return current.parentId;
+    for (let depth = 0; current.parentRef && depth < 10; depth++) {
+      const parent = parentOf(current.parentRef);
+      if (!parent || parent === current) return current.parentRef;
       current = parent;
     }
-    return current.id;
+    return commentRef(current);
   };
   const threads = new Map<string, CommentThread>();
   const threadFor = (id: string) => {
@@ -215,12 +286,18 @@ export function buildThreads(
     return thread;
   };
   for (const comment of comments) {
-    const isHidden = hidden.has(comment.id);
-    if (isHidden && !options.showHidden) continue;
-    if (!comment.parentId) {
-      threadFor(comment.id).comment = comment;
+    const isHiddenComment = isHidden(hidden, comment);
+    if (isHiddenComment && !options.showHidden) {
+      // A hidden top-level comment still marks its thread hidden (its replies stay, under a placeholder).
+      if (!comment.parentRef) threadFor(commentRef(comment)).hidden = true;
+      continue;
+    }
+    if (!comment.parentRef) {
+      const thread = threadFor(commentRef(comment));
+      thread.comment = comment;
+      thread.hidden = isHiddenComment;
     } else {
-      threadFor(rootOf(comment)).replies.push({ comment, hidden: isHidden });
+      threadFor(rootOf(comment)).replies.push({ comment, hidden: isHiddenComment });
     }
   }
   // A hidden top-level comment's thread keeps its replies (they are someone else's words), under a placeholder.

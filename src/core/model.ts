@@ -77,6 +77,10 @@ export const ITEM_ATTRIBUTES = [
   'key',
   'name',
   'bio',
+  /** Profile: the handle the author asks for (the publisher grants it), display name and avatar URL. */
+  'handle',
+  'displayName',
+  'avatar',
   'postRef',
   'parentId',
   'commentId',
@@ -232,19 +236,34 @@ export const keys = {
   /**
    * The post author's "hide this comment" marker, in the author's own partition (so only the author
    * can write it). Its `by-post` sort key starts with `#`, before every timestamp, so the markers come
-   * first in the same query as the comments.
+   * first in the same query as the comments. A comment id is unique only per commenter, so the marker
+   * names both; `commenterId` undefined spells the key of markers written before it did (read only).
    */
-  hideMarker: (authorId: string, slug: string, commentId: string) => ({
+  hideMarker: (authorId: string, slug: string, commenterId: string | undefined, commentId: string) => ({
     PK: keys.publicPartition(authorId),
-    SK: `H#${slug}#${commentId}`,
+    SK: `${keys.hideMarkerPrefix(slug)}${keys.commentRefKey(commenterId, commentId)}`,
   }),
-  hideMarkerOrder: (commentId: string) => `${HIDE_MARKER_ORDER_PREFIX}${commentId}`,
-  /** A user's like of a comment, in the liker's own partition: one like per user and comment. */
-  reaction: (userId: string, authorId: string, slug: string, commentId: string) => ({
+  hideMarkerPrefix: (slug: string) => `H#${slug}#`,
+  hideMarkerOrder: (commenterId: string, commentId: string) =>
+    `${HIDE_MARKER_ORDER_PREFIX}${keys.commentRefKey(commenterId, commentId)}`,
+  /**
+   * A user's like of a comment, in the liker's own partition: one like per user and comment (the
+   * comment named by its commenter and id; `commenterId` undefined: likes written before, read only).
+   */
+  reaction: (
+    userId: string,
+    authorId: string,
+    slug: string,
+    commenterId: string | undefined,
+    commentId: string,
+  ) => ({
     PK: keys.publicPartition(userId),
-    SK: `${keys.reactionPrefix(authorId, slug)}${commentId}`,
+    SK: `${keys.reactionPrefix(authorId, slug)}${keys.commentRefKey(commenterId, commentId)}`,
   }),
   reactionPrefix: (authorId: string, slug: string) => `R#${authorId}#${slug}#`,
+  /** A comment within a post, in sort keys: `<commenterId>#<commentId>` (ids are unique per commenter). */
+  commentRefKey: (commenterId: string | undefined, commentId: string) =>
+    commenterId === undefined ? commentId : `${commenterId}#${commentId}`,
   /** A comment's like counter, in the commenter's counter partition (CountOnAnyPost covers it). */
   commentCounters: (commenterId: string, commentId: string) => ({
     PK: keys.countersPartition(commenterId),

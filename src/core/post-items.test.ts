@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ITEM_ATTRIBUTES } from './model.ts';
-import { draftItem, type Post, postFromItem, publishedItem, readingMinutes, tagItems } from './post-items.ts';
+import {
+  authorNameOfItem,
+  authorOfItem,
+  draftItem,
+  type Post,
+  postFromItem,
+  publishedItem,
+  readingMinutes,
+  summaryFromItem,
+  tagItems,
+} from './post-items.ts';
 
 const post: Post & { publishedAt: string } = {
   authorId: 'us-east-1:alice',
@@ -87,5 +97,49 @@ describe('item builders', () => {
   it('estimate reading time at 220 words a minute, at least one', () => {
     expect(readingMinutes('')).toBe(1);
     expect(readingMinutes('w '.repeat(660))).toBe(3);
+  });
+});
+
+describe('who wrote an item', () => {
+  // Bob may put anything into his own partition, including an item that claims to be alice's post.
+  const forged = {
+    ...publishedItem({ ...post, authorName: 'Alice' }),
+    PK: 'U#us-east-1:bob',
+    SK: 'P#forged',
+    slug: 'hello',
+  };
+
+  it('is the owner of the partition the item lives in, never its authorId attribute', () => {
+    expect(authorOfItem(publishedItem(post))).toBe('us-east-1:alice');
+    expect(authorOfItem(draftItem(post))).toBe('us-east-1:alice');
+    expect(authorOfItem(tagItems(post)[0]!)).toBe('us-east-1:alice');
+    expect(authorOfItem(forged)).toBe('us-east-1:bob');
+    // Counters are writable by anyone signed in; items without keys say nothing.
+    expect(authorOfItem({ ...forged, PK: 'N#us-east-1:bob' })).toBeNull();
+    expect(authorOfItem({ authorId: 'us-east-1:alice' })).toBeNull();
+    expect(authorOfItem({ PK: 'U#' })).toBeNull();
+  });
+
+  it('withholds the name of an item that names another author than its partition', () => {
+    expect(authorNameOfItem(publishedItem(post))).toBe('Alice');
+    expect(authorNameOfItem(forged)).toBe('');
+    expect(authorNameOfItem({ ...forged, authorId: 'us-east-1:bob', authorName: 'Bob' })).toBe('Bob');
+  });
+
+  it('gives cards and post pages the author and slug of the keys', () => {
+    expect(summaryFromItem(publishedItem(post))).toMatchObject({
+      authorId: 'us-east-1:alice',
+      authorName: 'Alice',
+      slug: 'hello',
+      readingMinutes: 2,
+    });
+    expect(summaryFromItem(tagItems(post)[1]!)).toMatchObject({ authorId: 'us-east-1:alice', slug: 'hello' });
+    expect(summaryFromItem(forged)).toMatchObject({
+      authorId: 'us-east-1:bob',
+      authorName: '',
+      slug: 'forged',
+    });
+    expect(postFromItem(forged)).toMatchObject({ authorId: 'us-east-1:bob', authorName: '', slug: 'forged' });
+    expect(summaryFromItem({ ...forged, PK: 'N#us-east-1:bob' }).authorId).toBe('');
   });
 });

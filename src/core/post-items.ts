@@ -1,4 +1,4 @@
-import { INDEX, keys } from './model.ts';
+import { INDEX, KEY, keys, PARTITION_PREFIX, POST_SORT_PREFIX } from './model.ts';
 
 /** A post as the editor and readers see it. */
 export interface Post {
@@ -86,17 +86,80 @@ export function tagItems(post: PublishedPost): Record<string, unknown>[] {
   }));
 }
 
-/** A stored item (working or published copy) back to a Post, with defaults for optional attributes. */
+/**
+ * Who wrote a stored item, as AWS vouches for it: the owner of the partition it lives in (`U#<id>`, or
+ * `D#<id>` for working copies), which IAM lets no one else write. Never the item's `authorId`
+ * attribute, which its writer can set to anyone's id. Null for an item in no owner-only partition.
+ *
+ * Every page that says who wrote something (cards, post pages, the publisher's static pages) takes
+ * the author from here.
+ */
+export function authorOfItem(item: Record<string, unknown>): string | null {
+  const pk = item[KEY.partition];
+  if (typeof pk !== 'string') return null;
+  for (const prefix of [PARTITION_PREFIX.public, PARTITION_PREFIX.private]) {
+    if (pk.startsWith(prefix) && pk.length > prefix.length) return pk.slice(prefix.length);
+  }
+  return null;
+}
+
+/**
+ * The name to show for an item's author: its `authorName`, but only when the item's own `authorId`
+ * agrees with the partition it lives in. An item that names another author (bob's item claiming to be
+ * alice's) has its name withheld, so it is never shown as someone else's; '' then. The name itself is
+ * self-asserted, like the provider's `name` claim it comes from (docs/security.md).
+ */
+export function authorNameOfItem(item: Record<string, unknown>): string {
+  const author = authorOfItem(item);
+  const { authorId, authorName } = item;
+  return author !== null && authorId === author && typeof authorName === 'string' ? authorName : '';
+}
+
+/**
+ * The slug of a post item or tag entry from its sort key (`P#<slug>`, `T#<tag>#<slug>`), so a card
+ * links to the item it was read from; the attribute for items read without their keys.
+ */
+export function slugOfItem(item: Record<string, unknown>): string {
+  const sk = item[KEY.sort];
+  if (typeof sk === 'string') {
+    if (sk.startsWith(POST_SORT_PREFIX)) return sk.slice(POST_SORT_PREFIX.length);
+    if (sk.startsWith('T#')) return sk.slice(sk.lastIndexOf('#') + 1);
+  }
+  return typeof item.slug === 'string' ? item.slug : '';
+}
+
+/** What a card shows of a feed, tag or author-list item, with its author and slug from its keys. */
+export function summaryFromItem(item: Record<string, unknown>): PostSummary {
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : '');
+  const minutes = item.readingMinutes;
+  return {
+    authorId: authorOfItem(item) ?? '',
+    authorName: authorNameOfItem(item),
+    slug: slugOfItem(item),
+    title: text('title'),
+    excerpt: text('excerpt'),
+    tags: Array.isArray(item.tags) ? item.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+    publishedAt: text('publishedAt'),
+    readingMinutes: typeof minutes === 'number' && minutes > 0 ? minutes : 1,
+    ...(typeof item.cover === 'string' && item.cover ? { cover: item.cover } : {}),
+  };
+}
+
+/**
+ * A stored item (working or published copy) back to a Post, with defaults for optional attributes.
+ * The author and slug come from the item's keys when it has them (see authorOfItem).
+ */
 export function postFromItem(item: Record<string, unknown>): Post {
   const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : '');
+  const fromTable = typeof item[KEY.partition] === 'string';
   const list = (name: string) =>
     Array.isArray(item[name])
       ? (item[name] as unknown[]).filter((v): v is string => typeof v === 'string')
       : [];
   const post: Post = {
-    authorId: text('authorId'),
-    authorName: text('authorName'),
-    slug: text('slug'),
+    authorId: fromTable ? (authorOfItem(item) ?? '') : text('authorId'),
+    authorName: fromTable ? authorNameOfItem(item) : text('authorName'),
+    slug: fromTable ? slugOfItem(item) : text('slug'),
     title: text('title'),
     body: text('body'),
     excerpt: text('excerpt'),

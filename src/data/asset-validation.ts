@@ -63,6 +63,14 @@ const FORMATS: readonly Format[] = [
   },
 ];
 
+/** Every content type an upload may have: the CDN and the local gateway serve anything else as a download. */
+export const IMAGE_TYPES: readonly ImageType[] = FORMATS.map((f) => f.type);
+
+/** The allowed image format the bytes are, by magic number alone; undefined for anything else. */
+export function sniffImageType(head: Uint8Array): ImageType | undefined {
+  return FORMATS.find((f) => f.matches(head))?.type;
+}
+
 /** What a browser `File` says about itself (name, size, declared type): no bytes. */
 export interface FileFacts {
   name: string;

@@ -8,8 +8,13 @@
  * plus one entry per tag, `AT#<tag>#<assetId>` (by date: `AT#<tag>#<uploadedAt>`), each a full copy so
  * one Query fills a library page. See docs/data-model.md.
  */
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AwsSession } from '../aws/aws-session.ts';
 import { PART_SIZE } from '../aws/multipart-plan.ts';
 import {
@@ -26,6 +31,7 @@ import { INDEX, keys } from '../core/model.ts';
 import { AssetError } from './asset-errors.ts';
 import { safeAssetName, validateImageFile } from './asset-validation.ts';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
+import { retryingConflicts } from './write-retry.ts';
 
 export const ASSET_KEY_FOLDER = 'assets';
 export const MAX_ASSET_TAGS = 10;
@@ -44,6 +50,12 @@ export interface Asset {
   size: number;
   tags: string[];
   uploadedAt: string;
+  /**
+   * True while the upload has not finished: the entry was written before the first byte went to S3,
+   * so no public object is ever without an entry. The library completes it when the object turns out
+   * to be there (the page closed after S3 had it), and offers to delete it otherwise.
+   */
+  pending?: boolean;
 }
 
 export interface AssetStore {
@@ -126,8 +138,11 @@ const cancelled = () => new AssetError('asset-upload-cancelled', 'The upload was
  * library. Files over one part (5 MiB) go up in parts, several at a time, and resume: selecting the same
  * file again after a failure or a reload sends only the parts S3 does not have.
  *
+ * Order, so that a failure at any point (a closed page included) leaves no public object without a
+ * library entry: a pending entry first, then the object, then the complete entry and its tag entries.
+ *
  * Rejects with `AssetError`: a validation code, `asset-upload-cancelled`, `asset-upload-failed` (the
- * upload can be resumed) or `asset-save-failed` (the image is in S3 but not in the library).
+ * upload can be resumed) or `asset-save-failed` (the image is in S3, and in the library as pending).
  */
 export async function uploadAsset(
   store: AssetStore,
@@ -142,9 +157,24 @@ export async function uploadAsset(
   const ownerId = await store.identityId();
   const tags = assetTags(options.tags ?? []);
   const alt = options.alt ?? altFromName(file.name);
-  const newUpload = () => {
+  const record = (assetId: string, key: string): Asset => ({
+    assetId,
+    ownerId,
+    key,
+    url: assetUrl(store.assetBaseUrl, key),
+    name: file.name,
+    alt,
+    contentType: image.contentType,
+    size: file.size,
+    tags,
+    uploadedAt: new Date().toISOString(),
+  });
+  let pending: Asset | undefined;
+  const newUpload = async () => {
     const assetId = crypto.randomUUID();
     const key = `public/${ownerId}/${ASSET_KEY_FOLDER}/${assetId}-${safeAssetName(file.name, image.extension)}`;
+    pending = record(assetId, key);
+    await writePendingEntry(store, pending);
     return { key, meta: { assetId } };
   };
 
@@ -152,7 +182,7 @@ export async function uploadAsset(
   try {
     if (signal.aborted) throw cancelled();
     if (file.size <= PART_SIZE) {
-      const { key, meta } = newUpload();
+      const { key, meta } = await newUpload();
       report('uploading');
       await retrying(
         () =>
@@ -185,7 +215,11 @@ export async function uploadAsset(
       uploaded = { key: result.key, assetId: result.meta.assetId! };
     }
   } catch (error) {
-    if (signal.aborted) throw cancelled();
+    if (signal.aborted) {
+      // Cancelled: S3 has no object (the multipart upload was aborted), so the entry goes too.
+      if (pending) await deleteEntries(store, pending).catch(() => {});
+      throw cancelled();
+    }
     if (error instanceof AssetError) throw error;
     throw new AssetError(
       'asset-upload-failed',
@@ -195,24 +229,9 @@ export async function uploadAsset(
   }
   report('saving', file.size);
 
-  const asset: Asset = {
-    assetId: uploaded.assetId,
-    ownerId,
-    key: uploaded.key,
-    url: assetUrl(store.assetBaseUrl, uploaded.key),
-    name: file.name,
-    alt,
-    contentType: image.contentType,
-    size: file.size,
-    tags,
-    uploadedAt: new Date().toISOString(),
-  };
+  const asset = record(uploaded.assetId, uploaded.key);
   try {
-    await store.documents.send(
-      new TransactWriteCommand({
-        TransactItems: assetItems(asset).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
-      }),
-    );
+    await completeEntry(store, asset);
   } catch (error) {
     throw new AssetError(
       'asset-save-failed',
@@ -221,6 +240,27 @@ export async function uploadAsset(
     );
   }
   return asset;
+}
+
+/** The library entry of an upload about to start: listed (as pending), in no tag list yet. */
+async function writePendingEntry(store: AssetStore, asset: Asset): Promise<void> {
+  const [item] = assetItems(asset);
+  await retryingConflicts(() =>
+    store.documents.send(
+      new PutCommand({ TableName: store.tableName, Item: { ...item, status: 'pending' } }),
+    ),
+  );
+}
+
+/** The complete entry and its tag entries, over the pending one (idempotent: every write is a Put). */
+async function completeEntry(store: AssetStore, asset: Asset): Promise<void> {
+  await retryingConflicts(() =>
+    store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: assetItems(asset).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
+      }),
+    ),
+  );
 }
 
 /** The metadata item and one entry per tag, each carrying the whole record. */
@@ -267,7 +307,29 @@ function toAsset(item: Record<string, unknown>, assetBaseUrl: string): Asset {
     size: Number(item.size ?? 0),
     tags: Array.isArray(item.tags) ? item.tags.map(String) : [],
     uploadedAt: String(item.uploadedAt ?? ''),
+    ...(item.status === 'pending' ? { pending: true } : {}),
   };
+}
+
+/**
+ * A pending entry whose object is in S3 (the page closed between the upload and the entry's
+ * completion) is completed; one whose object is not stays pending, for the writer to delete or to
+ * finish by adding the file again. Either way the library says what the bucket holds.
+ */
+async function settlePending(store: AssetStore, asset: Asset): Promise<Asset> {
+  try {
+    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucketName, Key: asset.key }));
+  } catch {
+    // Not there (404), or S3 unreachable: pending, as far as this listing can tell.
+    return asset;
+  }
+  const { pending: _pending, ...complete } = asset;
+  try {
+    await completeEntry(store, complete);
+    return complete;
+  } catch {
+    return asset;
+  }
 }
 
 export interface AssetPage {
@@ -294,6 +356,8 @@ export async function listAssets(
       },
       // The index projects post summaries only; a local index fetches the rest from the table.
       Select: 'ALL_ATTRIBUTES',
+      // The library opens right after an upload: a local index can be read consistently, and must be.
+      ConsistentRead: true,
       ScanIndexForward: false,
       Limit: options.limit ?? 24,
       ...(options.cursor
@@ -306,8 +370,14 @@ export async function listAssets(
         : {}),
     }),
   );
+  const mine = !options.ownerId || options.ownerId === (await store.identityId());
+  const assets = await Promise.all(
+    (result.Items ?? [])
+      .map((item) => toAsset(item, store.assetBaseUrl))
+      .map((asset) => (asset.pending && mine ? settlePending(store, asset) : asset)),
+  );
   return {
-    assets: (result.Items ?? []).map((item) => toAsset(item, store.assetBaseUrl)),
+    assets,
     ...(result.LastEvaluatedKey ? { next: encodeKeyCursor(result.LastEvaluatedKey) } : {}),
   };
 }
@@ -321,19 +391,22 @@ export async function setAssetTags(store: AssetStore, asset: Asset, tags: readon
   const removed = asset.tags.filter((tag) => !updated.tags.includes(tag));
   const pk = keys.publicPartition(asset.ownerId);
   try {
-    await store.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...assetItems(updated).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
-          ...removed.map((tag) => ({
-            Delete: {
-              TableName: store.tableName,
-              Key: { PK: pk, SK: keys.assetTagEntry(tag, asset.assetId).SK },
-            },
-          })),
-        ],
-      }),
-    );
+    const send = () =>
+      store.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...assetItems(updated).map((Item) => ({ Put: { TableName: store.tableName, Item } })),
+            ...removed.map((tag) => ({
+              Delete: {
+                TableName: store.tableName,
+                Key: { PK: pk, SK: keys.assetTagEntry(tag, asset.assetId).SK },
+              },
+            })),
+          ],
+        }),
+      );
+    // Puts and deletes of whole items: a re-send (a lost reply, a conflict) writes the same again.
+    await retryingConflicts(send);
   } catch (error) {
     throw new AssetError('asset-save-failed', `The tags of "${asset.name}" could not be saved. Try again.`, {
       cause: error,
@@ -352,18 +425,25 @@ export async function setAssetTags(store: AssetStore, asset: Asset, tags: readon
 export async function deleteAsset(store: AssetStore, asset: Asset): Promise<void> {
   try {
     await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucketName, Key: asset.key }));
-    await store.documents.send(
-      new TransactWriteCommand({
-        TransactItems: assetItems(asset).map((item) => ({
-          Delete: { TableName: store.tableName, Key: { PK: item.PK, SK: item.SK } },
-        })),
-      }),
-    );
+    await deleteEntries(store, asset);
   } catch (error) {
     throw new AssetError('asset-delete-failed', `"${asset.name}" could not be deleted. Try again.`, {
       cause: error,
     });
   }
+}
+
+/** The asset's item and tag entries, deleted together. */
+async function deleteEntries(store: AssetStore, asset: Asset): Promise<void> {
+  await retryingConflicts(() =>
+    store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: assetItems(asset).map((item) => ({
+          Delete: { TableName: store.tableName, Key: { PK: item.PK, SK: item.SK } },
+        })),
+      }),
+    ),
+  );
 }
 
 /** At editor start: aborts the writer's multipart uploads abandoned for more than a day. */

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommentCountBatcher } from './comment-count-batcher.ts';
 
 describe('CommentCountBatcher', () => {
@@ -30,6 +30,28 @@ describe('CommentCountBatcher', () => {
     expect(await batcher.count('a/none')).toBe(0);
     expect(await batcher.count('a/later')).toBe(0);
     expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('resolves a count the fetch reports as unknown (a broken counter) as undefined', async () => {
+    const batcher = new CommentCountBatcher(async () => new Map([['a/broken', undefined]]));
+    expect(await batcher.count('a/broken')).toBeUndefined();
+  });
+
+  describe('by default', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('schedules with queueMicrotask called as a plain function, as browsers require', async () => {
+      const native = globalThis.queueMicrotask;
+      // Chromium's queueMicrotask throws "Illegal invocation" when called with any other `this`.
+      vi.stubGlobal('queueMicrotask', function (this: unknown, callback: VoidFunction) {
+        if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+        native(callback);
+      });
+      const batcher = new CommentCountBatcher(async (refs) => new Map(refs.map((ref) => [ref, 5])));
+      expect(await batcher.count('a/five')).toBe(5);
+    });
   });
 
   it('rejects every waiter of a failed batch', async () => {

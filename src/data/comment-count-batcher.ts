@@ -5,11 +5,20 @@
  */
 import { BATCH_GET_LIMIT } from './comments.ts';
 
-export type FetchCounts = (postRefs: string[]) => Promise<Map<string, number>>;
+/** Counts by post ref; a post the map does not mention counts 0, one mapped to undefined is unknown. */
+export type FetchCounts = (postRefs: string[]) => Promise<Map<string, number | undefined>>;
 
 interface Waiter {
-  resolve: (count: number) => void;
+  resolve: (count: number | undefined) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * `queueMicrotask` called as a plain function: kept in a field and called as `this.#schedule(...)`, it
+ * would get the batcher as `this`, which browsers refuse ("Illegal invocation").
+ */
+function endOfTask(flush: () => void): void {
+  queueMicrotask(flush);
 }
 
 export class CommentCountBatcher {
@@ -22,14 +31,14 @@ export class CommentCountBatcher {
    * @param fetch - fetches counts for at most 100 post refs (`<authorId>/<slug>`) in one request.
    * @param schedule - when to flush; default the end of the current task (a microtask).
    */
-  constructor(fetch: FetchCounts, schedule: (flush: () => void) => void = queueMicrotask) {
+  constructor(fetch: FetchCounts, schedule: (flush: () => void) => void = endOfTask) {
     this.#fetch = fetch;
     this.#schedule = schedule;
   }
 
-  /** The comment count of one post; resolved by the batch it joins. */
-  count(postRef: string): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /** The comment count of one post (undefined: unknown); resolved by the batch it joins. */
+  count(postRef: string): Promise<number | undefined> {
+    return new Promise<number | undefined>((resolve, reject) => {
       const waiters = this.#pending.get(postRef) ?? [];
       waiters.push({ resolve, reject });
       this.#pending.set(postRef, waiters);
@@ -50,7 +59,8 @@ export class CommentCountBatcher {
       this.#fetch(batch).then(
         (counts) => {
           for (const ref of batch)
-            for (const waiter of pending.get(ref) ?? []) waiter.resolve(counts.get(ref) ?? 0);
+            for (const waiter of pending.get(ref) ?? [])
+              waiter.resolve(counts.has(ref) ? counts.get(ref) : 0);
         },
         (error: unknown) => {
           for (const ref of batch) for (const waiter of pending.get(ref) ?? []) waiter.reject(error);

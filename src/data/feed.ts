@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { INDEX, KEY, keys } from '../core/model.ts';
-import type { PostSummary } from '../core/post-items.ts';
+import { type PostSummary, summaryFromItem } from '../core/post-items.ts';
 import { fromBase64Url, InvalidCursorError, toBase64Url } from './cursor.ts';
 
 export type { PostSummary } from '../core/post-items.ts';
@@ -83,8 +83,8 @@ export async function listFeed(
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    const items = (result.Items ?? []) as PostSummary[];
-    posts.push(...items.map(toSummary));
+    const items = result.Items ?? [];
+    posts.push(...items.map(toSummary).filter((post) => post.authorId !== ''));
     if (result.LastEvaluatedKey) {
       if (posts.length >= limit) {
         return {
@@ -104,17 +104,11 @@ export async function listFeed(
     : { posts };
 }
 
-/** An index item to the summary a card shows, with defaults for optional attributes. */
-export function toSummary(item: PostSummary): PostSummary {
-  return {
-    authorId: item.authorId,
-    authorName: item.authorName,
-    slug: item.slug,
-    title: item.title,
-    excerpt: item.excerpt ?? '',
-    tags: item.tags ?? [],
-    publishedAt: item.publishedAt,
-    readingMinutes: item.readingMinutes ?? 1,
-    ...(item.cover ? { cover: item.cover } : {}),
-  };
+/**
+ * An index item to the summary a card shows. Who wrote it comes from the item's partition, never its
+ * attributes (authorOfItem in src/core/post-items.ts); an item in no author's partition has
+ * `authorId: ''` and is not shown.
+ */
+export function toSummary(item: object): PostSummary {
+  return summaryFromItem(item as Record<string, unknown>);
 }

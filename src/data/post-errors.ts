@@ -97,18 +97,44 @@ export class DataAccessDeniedError extends Error {
   }
 }
 
-/** AWS could not be reached or answered with an error the user cannot act on except by retrying. */
+/**
+ * AWS could not be reached (`network`), stayed busy through every retry (`busy`: throttled, or items held
+ * by other transactions), or answered with an error the user cannot act on except by retrying.
+ */
 export class DataUnavailableError extends Error {
-  readonly code: 'network' | 'unavailable';
+  readonly code: 'network' | 'busy' | 'unavailable';
 
-  constructor(code: 'network' | 'unavailable', options?: { cause?: unknown }) {
-    super(code === 'network' ? 'Network error' : 'The service did not answer as expected', options);
+  constructor(code: 'network' | 'busy' | 'unavailable', options?: { cause?: unknown }) {
+    super(
+      code === 'network'
+        ? 'Network error'
+        : code === 'busy'
+          ? 'AWS is busy (throttled)'
+          : 'The service did not answer as expected',
+      options,
+    );
     this.name = 'DataUnavailableError';
     this.code = code;
   }
 }
 
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException']);
+/** What AWS answers when it is busy: throttling, and items held by other transactions. */
+const BUSY = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+]);
+
+function isBusy(error: unknown, name: unknown): boolean {
+  if (typeof name === 'string' && BUSY.has(name)) return true;
+  if (name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
+}
 
 /** True for errors the data layer raises itself (they carry a `code` the UI knows). */
 function isDataError(error: unknown): boolean {
@@ -135,6 +161,7 @@ export function toDataError(error: unknown): Error {
   if (isDataError(error)) return error as Error;
   const name = (error as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && ACCESS_DENIED.has(name)) return new DataAccessDeniedError({ cause: error });
+  if (isBusy(error, name)) return new DataUnavailableError('busy', { cause: error });
   if (error instanceof TypeError || name === 'TimeoutError' || name === 'NetworkingError') {
     return new DataUnavailableError('network', { cause: error });
   }

@@ -12,6 +12,8 @@ import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-id
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
+import { basicFlowCredentials } from '../../local-aws/cognito-identity/basic-flow.ts';
+import { clientsWithFaultHeader } from '../../local-aws/gateway/faults-admin.ts';
 import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
 import {
   LOCAL_CLI_REDIRECT_URI,
@@ -64,15 +66,24 @@ async function signIn(username?: string) {
         ).idToken,
       }
     : undefined;
-  const { IdentityId } = await client.send(
-    new GetIdCommand({ IdentityPoolId: stack.identityPoolId, ...(logins ? { Logins: logins } : {}) }),
-  );
-  const credentials = await fromCognitoIdentityPool({
-    // The provider's nested-client type differs from the full client's only in type identity.
-    client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
-    identityPoolId: stack.identityPoolId,
-    ...(logins ? { logins } : {}),
-  })();
+  // Guests take the basic flow, as the app does (enhanced-flow guest keys are scoped down on AWS).
+  const { IdentityId, credentials } = logins
+    ? {
+        IdentityId: (
+          await client.send(new GetIdCommand({ IdentityPoolId: stack.identityPoolId, Logins: logins }))
+        ).IdentityId,
+        credentials: await fromCognitoIdentityPool({
+          // The provider's nested-client type differs from the full client's only in type identity.
+          client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
+          identityPoolId: stack.identityPoolId,
+          logins,
+        })(),
+      }
+    : await basicFlowCredentials({
+        endpoint: stack.gatewayUrl,
+        identityPoolId: stack.identityPoolId,
+        roleArn: stack.appConfig.identity.guestRoleArn ?? '',
+      }).then((basic) => ({ IdentityId: basic.identityId, credentials: basic.credentials }));
   const clients = createAwsClients({
     region: 'us-east-1',
     endpoint: stack.gatewayUrl,
@@ -307,5 +318,14 @@ describe('posts on the real stack', () => {
     await expect(listAuthorPosts(guest, users.bob.id, { cursor: first.next! })).rejects.toMatchObject({
       code: 'invalid-cursor',
     });
+  });
+
+  it('with fault injection off, the fault header and the fault endpoint do nothing', async () => {
+    const asked = clientsWithFaultHeader(stack.gatewayUrl, 'throttle');
+    await asked.documents.send(
+      new GetCommand({ TableName: stack.tableName, Key: keys.authorStats(users.alice.id) }),
+    );
+    asked.destroy();
+    expect((await fetch(`${stack.gatewayUrl}/_inkwell/faults`)).status).toBe(404);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { PUBLIC_ASSET_PREFIX } from '../core/access-policy.ts';
+import { counterValue } from '../core/comment-items.ts';
 import { INDEX, KEY, keys, POST_SORT_PREFIX } from '../core/model.ts';
 import {
   draftItem,
@@ -37,6 +38,7 @@ import {
   toDataError,
 } from './post-errors.ts';
 import { assertItemFits, validatePost } from './post-rules.ts';
+import { retryingConflicts } from './write-retry.ts';
 
 export { PostNotFoundError } from './post-errors.ts';
 
@@ -102,16 +104,24 @@ export async function guarded<T>(call: () => Promise<T>): Promise<T> {
 
 // --- Reading ----------------------------------------------------------------------------------------
 
-/** A published post, as readers (and guests) load it from the author's public partition. */
+/**
+ * A published post, as readers (and guests) load it from the author's public partition. `consistent`
+ * for the author, who may have published it a moment ago; readers' reads are eventually consistent.
+ */
 export async function getPublishedPost(
   client: DynamoDBDocumentClient,
   tableName: string,
   authorId: string,
   slug: string,
+  options: { consistent?: boolean } = {},
 ): Promise<PublishedPost & { readingMinutes: number }> {
   return guarded(async () => {
     const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: keys.published(authorId, slug) }),
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.published(authorId, slug),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      }),
     );
     if (!Item) throw new PostNotFoundError(`No published post "${slug}"`);
     const post = postFromItem(Item) as PublishedPost;
@@ -138,7 +148,11 @@ export async function listMyPosts(
 ): Promise<Page<MyPostSummary>> {
   return guarded(async () => {
     const partition = keys.privatePartition(authorId);
-    const { items, next } = await queryByDate(store, partition, POST_SORT_PREFIX, options);
+    // Read right after the writer's own saves: consistently (a local index allows it), never stale.
+    const { items, next } = await queryByDate(store, partition, POST_SORT_PREFIX, {
+      ...options,
+      consistent: true,
+    });
     return {
       items: items.map((item) => ({
         slug: String(item.slug ?? ''),
@@ -275,8 +289,9 @@ export async function getPostCounters(
           const authorId = String(item.PK).slice(keys.countersPartition('').length);
           const slug = String(item.SK).slice(POST_SORT_PREFIX.length);
           counters.set(`${authorId}/${slug}`, {
-            likes: Number(item.likes ?? 0),
-            comments: Number(item.comments ?? 0),
+            // Anyone signed in may SET a counter to anything: a value that is not a number is absent.
+            likes: counterValue(item.likes) ?? 0,
+            comments: counterValue(item.comments) ?? 0,
           });
         }
         request = result.UnprocessedKeys as typeof request;
@@ -290,7 +305,7 @@ async function queryByDate(
   store: PostStore,
   partition: string,
   prefix: string,
-  options: { limit?: number; cursor?: string },
+  options: { limit?: number; cursor?: string; consistent?: boolean },
 ): Promise<{ items: Record<string, unknown>[]; next?: string }> {
   const input: QueryCommandInput = {
     TableName: store.tableName,
@@ -304,6 +319,7 @@ async function queryByDate(
     Select: 'ALL_PROJECTED_ATTRIBUTES',
     ScanIndexForward: false,
     Limit: options.limit ?? 20,
+    ...(options.consistent ? { ConsistentRead: true } : {}),
     ...startKey(options.cursor, [KEY.partition, KEY.sort, INDEX.byDate.sortKey], {
       name: KEY.partition,
       value: partition,
@@ -365,14 +381,16 @@ export async function createPost(store: PostStore, input: NewPost, options: Site
   assertItemFits(item);
   return guarded(async () => {
     try {
-      await store.documents.send(
-        new PutCommand({
-          TableName: store.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.partition },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+      await retryingConflicts(() =>
+        store.documents.send(
+          new PutCommand({
+            TableName: store.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': KEY.partition },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
       );
       return post;
     } catch (error) {
@@ -387,7 +405,8 @@ export async function createPost(store: PostStore, input: NewPost, options: Site
 /**
  * Saves the editor's fields over the working copy, only if it is still at the version the editor loaded
  * (`post.version`). Returns the post at its new version. A newer stored version is a PostConflictError
- * carrying it, and nothing is written.
+ * carrying it, and nothing is written; unless the stored version is this very save (the SDK re-sent it
+ * after its reply was lost, and the re-send met the first one's write): that is success.
  */
 export async function saveDraft(store: PostStore, post: Post, options: SiteOptions = {}): Promise<Post> {
   validatePost(post);
@@ -402,38 +421,42 @@ export async function saveDraft(store: PostStore, post: Post, options: SiteOptio
   assertItemFits(draftItem(saved));
   return guarded(async () => {
     try {
-      const result = await store.documents.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: keys.draft(post.authorId, post.slug),
-          UpdateExpression:
-            'SET #title = :title, #body = :body, #excerpt = :excerpt, #tags = :tags, #updatedAt = :now, #lsi = :lsi, #version = :next',
-          ConditionExpression: '#version = :loaded',
-          ExpressionAttributeNames: {
-            '#title': 'title',
-            '#body': 'body',
-            '#excerpt': 'excerpt',
-            '#tags': 'tags',
-            '#updatedAt': 'updatedAt',
-            '#lsi': INDEX.byDate.sortKey,
-            '#version': 'version',
-          },
-          ExpressionAttributeValues: {
-            ':title': saved.title,
-            ':body': saved.body,
-            ':excerpt': saved.excerpt,
-            ':tags': saved.tags,
-            ':now': now,
-            ':lsi': keys.postByDate(now),
-            ':next': saved.version,
-            ':loaded': post.version,
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      const send = () =>
+        store.documents.send(
+          new UpdateCommand({
+            TableName: store.tableName,
+            Key: keys.draft(post.authorId, post.slug),
+            UpdateExpression:
+              'SET #title = :title, #body = :body, #excerpt = :excerpt, #tags = :tags, #updatedAt = :now, #lsi = :lsi, #version = :next',
+            ConditionExpression: '#version = :loaded',
+            ExpressionAttributeNames: {
+              '#title': 'title',
+              '#body': 'body',
+              '#excerpt': 'excerpt',
+              '#tags': 'tags',
+              '#updatedAt': 'updatedAt',
+              '#lsi': INDEX.byDate.sortKey,
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: {
+              ':title': saved.title,
+              ':body': saved.body,
+              ':excerpt': saved.excerpt,
+              ':tags': saved.tags,
+              ':now': now,
+              ':lsi': keys.postByDate(now),
+              ':next': saved.version,
+              ':loaded': post.version,
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      const result = await retryingConflicts(send);
       return result.Attributes ? postFromItem(result.Attributes) : saved;
     } catch (error) {
+      const stored = isConditionFailure(error) ? failedItem(error) : undefined;
+      if (stored && isSameWrite(stored, saved)) return stored;
       throw conflictOr(error, post);
     }
   });
@@ -457,34 +480,42 @@ export async function renameDraft(
   assertItemFits(item);
   return guarded(async () => {
     try {
-      await store.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: store.tableName,
-                Key: keys.draft(post.authorId, post.slug),
-                ConditionExpression: '#version = :loaded',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':loaded': post.version },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      const send = () =>
+        store.documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: store.tableName,
+                  Key: keys.draft(post.authorId, post.slug),
+                  ConditionExpression: '#version = :loaded',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':loaded': post.version },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
               },
-            },
-            {
-              Put: {
-                TableName: store.tableName,
-                Item: item,
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': KEY.partition },
+              {
+                Put: {
+                  TableName: store.tableName,
+                  Item: item,
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': KEY.partition },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
               },
-            },
-          ],
-        }),
-      );
+            ],
+          }),
+        );
+      await retryingConflicts(send);
       return renamed;
     } catch (error) {
       const reasons = cancellationReasons(error);
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new SlugTakenError(slug);
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') {
+        // The new address holds this very rename (a re-send after a lost reply): done.
+        const there = reasonItem(error, 1);
+        if (there && there.clientToken === renamed.clientToken && isSameWrite(there, renamed)) return renamed;
+        throw new SlugTakenError(slug);
+      }
       throw conflictOr(error, post);
     }
   });
@@ -533,9 +564,9 @@ export async function publishPost(
   };
   await guarded(async () => {
     try {
-      await store.documents.send(new TransactWriteCommand(input));
+      await retryingConflicts(() => store.documents.send(new TransactWriteCommand(input)));
     } catch (error) {
-      throw conflictOr(error, post);
+      if (!isOwnTransaction(error, working)) throw conflictOr(error, post);
     }
   });
   return {
@@ -557,20 +588,22 @@ export async function unpublishPost(
   const table = store.tableName;
   await guarded(async () => {
     try {
-      await store.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            versionedPut(table, draftItem(working), post.version),
-            { Delete: { TableName: table, Key: keys.published(post.authorId, post.slug) } },
-            ...(publishedTags ?? post.tags).map((tag) => ({
-              Delete: { TableName: table, Key: keys.tagEntry(post.authorId, tag, post.slug) },
-            })),
-            countPublished(table, post.authorId, -1),
-          ],
-        }),
-      );
+      const send = () =>
+        store.documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              versionedPut(table, draftItem(working), post.version),
+              { Delete: { TableName: table, Key: keys.published(post.authorId, post.slug) } },
+              ...(publishedTags ?? post.tags).map((tag) => ({
+                Delete: { TableName: table, Key: keys.tagEntry(post.authorId, tag, post.slug) },
+              })),
+              countPublished(table, post.authorId, -1),
+            ],
+          }),
+        );
+      await retryingConflicts(send);
     } catch (error) {
-      throw conflictOr(error, post);
+      if (!isOwnTransaction(error, working)) throw conflictOr(error, post);
     }
   });
   return {
@@ -589,29 +622,35 @@ export async function deletePost(
   const wasPublished = post.status === 'published';
   await guarded(async () => {
     try {
-      await store.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: table,
-                Key: keys.draft(post.authorId, post.slug),
-                ConditionExpression: '#version = :loaded',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':loaded': post.version },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      const send = () =>
+        store.documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: table,
+                  Key: keys.draft(post.authorId, post.slug),
+                  ConditionExpression: '#version = :loaded',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':loaded': post.version },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
               },
-            },
-            { Delete: { TableName: table, Key: keys.published(post.authorId, post.slug) } },
-            { Delete: { TableName: table, Key: keys.counters(post.authorId, post.slug) } },
-            ...(wasPublished ? (post.publishedTags ?? post.tags) : []).map((tag) => ({
-              Delete: { TableName: table, Key: keys.tagEntry(post.authorId, tag, post.slug) },
-            })),
-            ...(wasPublished ? [countPublished(table, post.authorId, -1)] : []),
-          ],
-        }),
-      );
+              { Delete: { TableName: table, Key: keys.published(post.authorId, post.slug) } },
+              { Delete: { TableName: table, Key: keys.counters(post.authorId, post.slug) } },
+              ...(wasPublished ? (post.publishedTags ?? post.tags) : []).map((tag) => ({
+                Delete: { TableName: table, Key: keys.tagEntry(post.authorId, tag, post.slug) },
+              })),
+              ...(wasPublished ? [countPublished(table, post.authorId, -1)] : []),
+            ],
+          }),
+        );
+      await retryingConflicts(send);
     } catch (error) {
+      // The working copy is gone: this delete (re-sent after a lost reply) or another window's did it.
+      // Either way the post is deleted everywhere, which is what was asked.
+      const reasons = cancellationReasons(error);
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed' && !reasonItem(error, 0)) return;
       throw conflictOr(error, post);
     }
   });
@@ -671,6 +710,37 @@ function failedItem(error: unknown): Post | undefined {
   if (!raw) return undefined;
   // The document client does not translate errors: the item arrives as DynamoDB attribute values.
   return postFromItem(unmarshall(raw as Parameters<typeof unmarshall>[0]));
+}
+
+/** The stored item a transaction's `index`th write met, when its condition failed (ALL_OLD). */
+function reasonItem(error: unknown, index: number): Post | undefined {
+  const reason = cancellationReasons(error)?.[index];
+  if (reason?.Code !== 'ConditionalCheckFailed' || !reason.Item) return undefined;
+  return postFromItem(unmarshall(reason.Item as Parameters<typeof unmarshall>[0]));
+}
+
+/**
+ * Whether the stored working copy is exactly what this write meant to store, at the version it meant
+ * to give it: then the write happened (a re-send met its own earlier success) and is no conflict.
+ */
+export function isSameWrite(stored: Post, intended: Post): boolean {
+  return (
+    stored.version === intended.version &&
+    stored.status === intended.status &&
+    stored.slug === intended.slug &&
+    stored.title === intended.title &&
+    stored.body === intended.body &&
+    stored.excerpt === intended.excerpt &&
+    stored.tags.length === intended.tags.length &&
+    stored.tags.every((tag, i) => tag === intended.tags[i]) &&
+    (stored.publishedVersion ?? 0) === (intended.publishedVersion ?? 0)
+  );
+}
+
+/** A transaction whose version check met the working copy it writes itself: it was applied before. */
+function isOwnTransaction(error: unknown, working: Post): boolean {
+  const stored = reasonItem(error, 0);
+  return stored !== undefined && isSameWrite(stored, working);
 }
 
 /** A failed version check becomes a conflict (or not-found when the post is gone); other errors pass. */

@@ -81,6 +81,27 @@ describe('single-item operations', () => {
     expect(request?.context).not.toHaveProperty('dynamodb:ReturnValues');
   });
 
+  it('ReturnValuesOnConditionCheckFailure sets dynamodb:ReturnValues, single and in transactions', () => {
+    const update = {
+      TableName: 'inkwell',
+      Key: { PK: S('N#us-east-1:alice'), SK: S('P#hello') },
+      UpdateExpression: 'ADD likes :one',
+      ConditionExpression: 'attribute_exists(PK)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
+    const [single] = requests('UpdateItem', update);
+    expect(single?.context['dynamodb:ReturnValues']).toBe('ALL_OLD');
+    const [inTransaction] = requests('TransactWriteItems', {
+      TransactItems: [{ Update: { ...update, TableName: 'inkwell' } }],
+    });
+    expect(inTransaction?.context['dynamodb:ReturnValues']).toBe('ALL_OLD');
+    const [quiet] = requests('UpdateItem', { ...update, ReturnValuesOnConditionCheckFailure: 'NONE' });
+    expect(quiet?.context).not.toHaveProperty('dynamodb:ReturnValues');
+    // Both asked for: authorized once per image, so each must be allowed.
+    const both = requests('UpdateItem', { ...update, ReturnValues: 'UPDATED_NEW' });
+    expect(both.map((r) => r.context['dynamodb:ReturnValues'])).toEqual(['UPDATED_NEW', 'ALL_OLD']);
+  });
+
   it('GetItem and DeleteItem: the Key, the projection and legacy parameters', () => {
     const [get] = requests('GetItem', {
       TableName: 'inkwell',

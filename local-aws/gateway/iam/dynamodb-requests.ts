@@ -10,7 +10,8 @@
  *   operations: a ForAllValues condition is true on a missing key, so leaving it out would allow.
  * - dynamodb:Attributes: every top-level attribute the request names, key attributes included.
  * - dynamodb:Select / ReturnValues / ReturnConsumedCapacity: the parameters, only when the request sets
- *   them (AWS's own examples test them with ...IfExists).
+ *   them (AWS's own examples test them with ...IfExists). ReturnValuesOnConditionCheckFailure also sets
+ *   dynamodb:ReturnValues (see returnValueImages).
  */
 import { AwsError, validationError } from '../aws-errors.ts';
 import { expressionAttributeNames, keyConditionValueRefs } from './dynamodb-expressions.ts';
@@ -76,9 +77,9 @@ export function dynamoAuthorizationRequests(
     case 'GetItem':
     case 'UpdateItem':
     case 'DeleteItem':
-      return [call.item(`dynamodb:${operation}`, body, 'Key', {})];
+      return call.item(`dynamodb:${operation}`, body, 'Key', {});
     case 'PutItem':
-      return [call.item(`dynamodb:${operation}`, body, 'Item', {})];
+      return call.item(`dynamodb:${operation}`, body, 'Item', {});
     case 'Query':
       return [call.query(body)];
     case 'Scan':
@@ -230,7 +231,7 @@ class CallContext {
     request: Json,
     keySource: 'Item' | 'Key',
     options: { enclosing?: string; key?: Json },
-  ): AuthorizationRequest {
+  ): AuthorizationRequest[] {
     const table = this.#table(request.TableName);
     const schema = this.#schema(table.name);
     const other = keySource === 'Item' ? 'Key' : 'Item';
@@ -241,15 +242,28 @@ class CallContext {
     }
     const attributes = this.#namedAttributes(request);
     for (const name of Object.keys(key)) attributes.add(name);
-    return {
+    const context: Record<string, ContextValue> = {
+      ...this.#common(request, options.enclosing),
+      'dynamodb:LeadingKeys': [keyValue(key[schema.hashKey], schema.hashKey)],
+      'dynamodb:Attributes': [...attributes],
+    };
+    // One request per item image the call can read back, so each must be allowed on its own.
+    const images = returnValueImages(request);
+    if (images.length <= 1) {
+      const [image] = images;
+      return [
+        {
+          action,
+          resource: table.arn,
+          context: image === undefined ? context : { ...context, 'dynamodb:ReturnValues': image },
+        },
+      ];
+    }
+    return images.map((image) => ({
       action,
       resource: table.arn,
-      context: {
-        ...this.#common(request, options.enclosing),
-        'dynamodb:LeadingKeys': [keyValue(key[schema.hashKey], schema.hashKey)],
-        'dynamodb:Attributes': [...attributes],
-      },
-    };
+      context: { ...context, 'dynamodb:ReturnValues': image },
+    }));
   }
 
   query(request: Json): AuthorizationRequest {
@@ -343,7 +357,7 @@ class CallContext {
     if (items.length === 0) throw validationError('RequestItems must not be empty');
     return items.flatMap(([tableName, value]) => {
       const keysAndAttributes = object(value, `RequestItems.${tableName}`);
-      return array(keysAndAttributes.Keys, 'Keys').map((key) =>
+      return array(keysAndAttributes.Keys, 'Keys').flatMap((key) =>
         this.item('dynamodb:BatchGetItem', { ...keysAndAttributes, TableName: tableName }, 'Key', {
           key: object(key, 'Keys[]'),
         }),
@@ -362,7 +376,7 @@ class CallContext {
     const tables = Object.entries(object(body.RequestItems, 'RequestItems'));
     if (tables.length === 0) throw validationError('RequestItems must not be empty');
     return tables.flatMap(([tableName, writes]) =>
-      array(writes, `RequestItems.${tableName}`).map((write) => {
+      array(writes, `RequestItems.${tableName}`).flatMap((write) => {
         const { PutRequest: put, DeleteRequest: del, ...rest } = object(write, 'WriteRequest');
         if ((put === undefined) === (del === undefined) || Object.keys(rest).length > 0) {
           throw validationError('A WriteRequest must contain exactly one of PutRequest or DeleteRequest');
@@ -383,7 +397,7 @@ class CallContext {
    * it performs, with dynamodb:EnclosingOperation naming the transaction.
    */
   transact(body: Json, enclosing: string, actions: Record<string, string>): AuthorizationRequest[] {
-    return array(body.TransactItems, 'TransactItems').map((element) => {
+    return array(body.TransactItems, 'TransactItems').flatMap((element) => {
       const entries = Object.entries(object(element, 'TransactItems[]'));
       const [entry] = entries;
       const action = entry !== undefined && Object.hasOwn(actions, entry[0]) ? actions[entry[0]] : undefined;
@@ -424,6 +438,23 @@ class CallContext {
     else if (typeof body.ResourceArn === 'string') resource = body.ResourceArn;
     return { action, resource, context: {} };
   }
+}
+
+/**
+ * The values dynamodb:ReturnValues takes for one item request: ReturnValues, and
+ * ReturnValuesOnConditionCheckFailure (`ALL_OLD` returns the whole existing item when the condition
+ * fails), so a policy limiting ReturnValues cannot be sidestepped by failing a condition on purpose.
+ * A request that asks for both is authorized once per value.
+ */
+function returnValueImages(request: Json): string[] {
+  const returnValues = optionalString(request.ReturnValues, 'ReturnValues');
+  const onFailure = optionalString(
+    request.ReturnValuesOnConditionCheckFailure,
+    'ReturnValuesOnConditionCheckFailure',
+  );
+  const images = returnValues === undefined ? [] : [returnValues];
+  if (onFailure !== undefined && onFailure !== 'NONE' && onFailure !== returnValues) images.push(onFailure);
+  return images;
 }
 
 const PARTIQL_ACTIONS: Record<string, string> = {

@@ -119,14 +119,25 @@ function exactlyOne(
 
 const patternCache = new Map<string, RegExp>();
 
-/** IAM wildcards: `*` any run of characters (including none, and across `:` and `/`), `?` exactly one. */
+/**
+ * IAM wildcards: `*` any run of characters (including none, and across `:` and `/`), `?` exactly one.
+ * `${*}`, `${?}` and `${$}` stand for the literal characters: that is also how substitutePolicyVariables
+ * writes a substituted value's `*`, `?` and `$`, so a user's id can never act as a wildcard.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars
+ */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
   const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
   let regex = patternCache.get(cacheKey);
   if (regex === undefined) {
     const source = pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+      .split(/(\$\{[*?$]\}|[*?])/)
+      .map((token) =>
+        token === '*'
+          ? '.*'
+          : token === '?'
+            ? '.'
+            : escapeRegex(/^\$\{[*?$]\}$/.test(token) ? (token[2] ?? '') : token),
+      )
       .join('');
     regex = new RegExp(`^${source}$`, ignoreCase ? 'isu' : 'su');
     patternCache.set(cacheKey, regex);
@@ -134,13 +145,22 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase: boolea
   return regex.test(value);
 }
 
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?|()[\]{}]/g, '\\$&');
+}
+
+/** A policy value as exact operators compare it: the special-character variables become their characters. */
+function literalOf(policyValue: string): string {
+  return policyValue.replace(/\$\{([*?$])\}/g, '$1');
+}
+
 // --- Condition operators ----------------------------------------------------------------------------
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 
 type Matcher = (contextValue: string, policyValue: string) => boolean;
 
-const stringEquals: Matcher = (c, p) => c === p;
-const stringEqualsIgnoreCase: Matcher = (c, p) => c.toLowerCase() === p.toLowerCase();
+const stringEquals: Matcher = (c, p) => c === literalOf(p);
+const stringEqualsIgnoreCase: Matcher = (c, p) => c.toLowerCase() === literalOf(p).toLowerCase();
 const stringLike: Matcher = (c, p) => wildcardMatch(p, c, false);
 
 function number(text: string): number | undefined {
@@ -187,22 +207,55 @@ const arnLike: Matcher = (c, p) => {
   return pattern.every((part, i) => wildcardMatch(part, value[i] ?? '', false));
 };
 
-function ipv4(text: string): number | undefined {
+function ipv4(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+  return parts.reduce((acc, p) => acc * 256n + BigInt(p), 0n);
 }
 
-/** IPv4 only: an IPv6 address never matches, so IpAddress does not allow it and NotIpAddress denies it. */
+/** An IPv6 address as 128 bits: `::` compression and a trailing dotted IPv4 part are accepted. */
+function ipv6(text: string): bigint | undefined {
+  if (!/^[0-9a-f:.]+$/i.test(text) || text.split('::').length > 2) return undefined;
+  let tail = text;
+  let embedded: bigint | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    embedded = ipv4(text.slice(lastColon + 1));
+    if (embedded === undefined) return undefined;
+    tail = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const [head = '', rest] = tail.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const left = groups(head);
+  const right = rest === undefined ? [] : groups(rest);
+  const missing = 8 - left.length - right.length;
+  if ((rest === undefined && missing !== 0) || (rest !== undefined && missing < 1)) return undefined;
+  const all = [...left, ...Array<string>(rest === undefined ? 0 : missing).fill('0'), ...right];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+  const value = all.reduce((acc, g) => acc * 65536n + BigInt(`0x${g}`), 0n);
+  return embedded === undefined ? value : (value & ~0xffffffffn) | embedded;
+}
+
+function ipAddressOf(text: string): { bits: number; value: bigint } | undefined {
+  const v4 = ipv4(text);
+  if (v4 !== undefined) return { bits: 32, value: v4 };
+  const v6 = ipv6(text);
+  return v6 === undefined ? undefined : { bits: 128, value: v6 };
+}
+
+/**
+ * IPv4 and IPv6 (RFC 4632 / RFC 4291 CIDR). An address of the other family never matches a range, so
+ * IpAddress does not allow it and NotIpAddress does.
+ */
 const ipAddress: Matcher = (c, p) => {
-  const [network = '', bitsText = '32'] = p.split('/');
-  const address = ipv4(c);
-  const base = ipv4(network);
-  const bits = Number(bitsText);
-  if (address === undefined || base === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32)
-    return false;
-  const size = 2 ** (32 - bits);
-  return Math.floor(address / size) === Math.floor(base / size);
+  const [network = '', bitsText] = p.split('/');
+  const address = ipAddressOf(c.trim());
+  const base = ipAddressOf(network.trim());
+  if (address === undefined || base === undefined || address.bits !== base.bits) return false;
+  const bits = bitsText === undefined ? base.bits : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > base.bits) return false;
+  const shift = BigInt(base.bits - bits);
+  return address.value >> shift === base.value >> shift;
 };
 
 interface OperatorDefinition {

@@ -147,6 +147,7 @@ export class InkApp extends LitElement {
         <nav aria-label="Main">
           <a href="/" aria-current=${route.name === 'home' ? 'page' : 'false'}>Home</a>
           ${signedIn ? html`<a href="/write" aria-current=${route.name === 'write' ? 'page' : 'false'}>Write</a>` : nothing}
+          ${signedIn ? html`<a href="/profile" aria-current=${route.name === 'profile' ? 'page' : 'false'}>Profile</a>` : nothing}
         </nav>
         <button
           type="button"
@@ -221,6 +222,9 @@ export class InkApp extends LitElement {
         // Readers never download the writing code: it loads when someone opens /write.
         void import('../../pages/ink-write-page/ink-write-page.ts');
         return html`<ink-write-page .slug=${params.slug}></ink-write-page>`;
+      case 'profile':
+        void import('../../pages/ink-profile-page/ink-profile-page.ts');
+        return html`<ink-profile-page></ink-profile-page>`;
       case 'auth-callback':
       case 'auth-popup-callback':
         return html`<p>Signing you in…</p>`;

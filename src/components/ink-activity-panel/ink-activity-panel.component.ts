@@ -18,7 +18,8 @@ const MAX_ROWS = 100;
 
 /**
  * A collapsible panel listing the AWS calls this tab made, newest first: time, service, operation,
- * latency, attempts, DynamoDB consumed capacity and error code. Reads the session's activity log from
+ * latency, attempts, DynamoDB consumed capacity and error code. Calls AWS throttled are counted in the
+ * summary and marked ⚠ in their row, even when a retry then succeeded. Reads the session's activity log from
  * `awsSessionContext`. Each row carries `data-service` and `data-operation` (e.g. `Query`).
  *
  * @csspart summary - The always-visible line that opens and closes the panel.
@@ -75,11 +76,17 @@ export class InkActivityPanel extends LitElement {
     if (!this.#session.value) return nothing;
     const entries = this.entries;
     const failures = entries.filter((entry) => entry.errorCode).length;
+    const throttled = entries.filter((entry) => entry.throttled).length;
     const rows = entries.slice(-MAX_ROWS).reverse();
     return html`<details ?open=${this.open} @toggle=${this.#onToggle}>
       <summary part="summary">
         AWS activity: ${entries.length} ${entries.length === 1 ? 'call' : 'calls'}
         ${failures ? html`<span class="badge" title="Failed calls">${failures} failed</span>` : nothing}
+        ${
+          throttled
+            ? html`<span class="badge throttled" title="Calls AWS throttled (retried with backoff)">${throttled} throttled</span>`
+            : nothing
+        }
       </summary>
       <div class="body">
         ${

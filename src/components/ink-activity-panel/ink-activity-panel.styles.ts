@@ -20,6 +20,9 @@ export const styles = css`
     background: var(--ink-color-danger, #b00020);
     color: var(--ink-color-on-accent, #fff);
   }
+  .badge.throttled {
+    background: #8a5a00;
+  }
   .body {
     max-height: 16rem;
     overflow: auto;

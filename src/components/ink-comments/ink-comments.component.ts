@@ -8,12 +8,16 @@ import type { AwsSession } from '../../aws/aws-session.ts';
 import {
   buildThreads,
   type Comment,
+  type CommentAttempt,
   type CommentStore,
+  commentRef,
   deleteComment,
   editComment,
   hideComment,
+  isLiked,
   likeComment,
   listComments,
+  newCommentAttempt,
   type PostComments,
   type PostRef,
   parsePostRef,
@@ -32,7 +36,7 @@ interface Loaded {
   viewerId: string | undefined;
 }
 
-/** Fired after the viewer posted, edited, deleted, hid or liked something. */
+/** Fired after the viewer posted, edited, deleted, hid or liked something; `commentId` is its `commentRef`. */
 export class InkCommentsChangeEvent extends CustomEvent<{ action: string; commentId: string }> {
   constructor(action: string, commentId: string) {
     super('ink-comments-change', { detail: { action, commentId }, bubbles: true, composed: true });
@@ -63,6 +67,7 @@ export class InkComments extends LitElement {
   declare protected draft: string;
   /** The thread a reply is being written to. */
   declare protected replyTo: string | undefined;
+  /** The `commentRef` of the comment being edited. */
   declare protected editing: string | undefined;
   /** Deleting asks twice: the widget is framed by sites Inkwell does not control (clickjacking). */
   declare protected confirmingDelete: string | undefined;
@@ -72,6 +77,11 @@ export class InkComments extends LitElement {
   readonly #session = new ContextConsumer(this, { context: awsSessionContext, subscribe: true });
   readonly #onSessionChange = () => this.#comments.run();
   #watched: AwsSession | undefined;
+  /**
+   * The id and time of each comment being written (by form: `new`, `reply:<thread>`), kept until it is
+   * stored: a retry after an error stores the same comment once, never a second one.
+   */
+  readonly #attempts = new Map<string, CommentAttempt>();
 
   constructor() {
     super();
@@ -188,14 +198,15 @@ export class InkComments extends LitElement {
     const { viewerId, data } = loaded;
     const mine = viewerId === comment.commenterId;
     const isAuthor = viewerId === loaded.post.authorId;
-    const likes = data.likes.get(comment.id) ?? 0;
-    const liked = data.liked.has(comment.id);
-    if (this.editing === comment.id) {
-      return html`<article class="comment" data-comment-id=${comment.id}>
+    const ref = commentRef(comment);
+    const likes = data.likes.get(ref) ?? 0;
+    const liked = isLiked(data.liked, comment);
+    if (this.editing === ref) {
+      return html`<article class="comment" data-comment-id=${ref}>
         ${this.#renderForm('edit', 'Edit your comment (markdown)', 'Save', comment.body)}
       </article>`;
     }
-    return html`<article class="comment ${hidden ? 'hidden' : ''}" data-comment-id=${comment.id}>
+    return html`<article class="comment ${hidden ? 'hidden' : ''}" data-comment-id=${ref}>
       <div class="meta">
         <span class="name">${comment.commenterName}</span>
         <time datetime=${comment.createdAt}>${new Date(comment.createdAt).toLocaleString()}</time>
@@ -209,31 +220,31 @@ export class InkComments extends LitElement {
           aria-pressed=${liked ? 'true' : 'false'}
           ?disabled=${!viewerId || this.busy}
           title=${viewerId ? (liked ? 'Unlike' : 'Like') : 'Sign in to like'}
-          @click=${() => this.#run('like', comment.id, () => this.#toggleLike(loaded, comment, liked))}
+          @click=${() => this.#run('like', ref, () => this.#toggleLike(loaded, comment, liked))}
         >♥ <span class="count">${likes}</span></button>
         ${
-          viewerId && !comment.parentId
+          viewerId && !comment.parentRef
             ? html`<button @click=${() => this.#openReply(threadId)}>Reply</button>`
             : nothing
         }
         ${
-          mine && this.confirmingDelete === comment.id
+          mine && this.confirmingDelete === ref
             ? html`<span role="group" aria-label="Delete this comment?">
                 Delete this comment?
-                <button @click=${() => this.#run('delete', comment.id, () => this.#delete(loaded, comment))}>
+                <button @click=${() => this.#run('delete', ref, () => this.#delete(loaded, comment))}>
                   Yes, delete
                 </button>
                 <button @click=${() => (this.confirmingDelete = undefined)}>Keep</button>
               </span>`
             : mine
-              ? html`<button @click=${() => this.#openEdit(comment.id)}>Edit</button>
-                <button @click=${() => (this.confirmingDelete = comment.id)}>Delete</button>`
+              ? html`<button @click=${() => this.#openEdit(ref)}>Edit</button>
+                <button @click=${() => (this.confirmingDelete = ref)}>Delete</button>`
               : nothing
         }
         ${
           isAuthor
             ? html`<button
-                @click=${() => this.#run(hidden ? 'unhide' : 'hide', comment.id, () => this.#setHidden(loaded, comment, !hidden))}
+                @click=${() => this.#run(hidden ? 'unhide' : 'hide', ref, () => this.#setHidden(loaded, comment, !hidden))}
               >${hidden ? 'Unhide' : 'Hide'}</button>`
             : nothing
         }
@@ -246,9 +257,9 @@ export class InkComments extends LitElement {
     this.replyTo = threadId;
   }
 
-  #openEdit(commentId: string): void {
+  #openEdit(ref: string): void {
     this.replyTo = undefined;
-    this.editing = commentId;
+    this.editing = ref;
   }
 
   #cancelForm(): void {
@@ -272,32 +283,45 @@ export class InkComments extends LitElement {
     const viewerId = loaded.viewerId;
     const name = session.user?.name ?? 'Anonymous';
     if (kind === 'edit') {
-      const comment = loaded.data.comments.find((c) => c.id === this.editing);
+      const comment = loaded.data.comments.find((c) => commentRef(c) === this.editing);
       if (!comment) return;
-      void this.#run('edit', comment.id, async (store) => {
+      const ref = commentRef(comment);
+      void this.#run('edit', ref, async (store) => {
         const edited = await editComment(store, loaded.post, comment, body);
-        loaded.data.comments = loaded.data.comments.map((c) => (c.id === edited.id ? edited : c));
+        loaded.data.comments = loaded.data.comments.map((c) => (commentRef(c) === ref ? edited : c));
         this.editing = undefined;
       });
       return;
     }
-    const parentId = kind === 'reply' ? this.replyTo : undefined;
+    const parentRef = kind === 'reply' ? this.replyTo : undefined;
     if (kind === 'new') this.draft = body;
-    void this.#run(kind, parentId ?? '', async (store) => {
+    const formKey = parentRef ? `reply:${parentRef}` : 'new';
+    void this.#run(kind, parentRef ?? '', async (store) => {
+      const attempt = this.#attempts.get(formKey) ?? newCommentAttempt();
+      this.#attempts.set(formKey, attempt);
       const comment = await postComment(store, {
         post: loaded.post,
         commenterId: viewerId,
         commenterName: name,
         body,
-        ...(parentId ? { parentId } : {}),
+        attempt,
+        ...(parentRef ? { parentRef } : {}),
       });
-      loaded.data.comments = [...loaded.data.comments, comment];
-      if (kind === 'new') {
+      this.#attempts.delete(formKey);
+      const ref = commentRef(comment);
+      loaded.data.comments = [...loaded.data.comments.filter((c) => commentRef(c) !== ref), comment];
+      // A retry whose text changed meets the earlier text already stored: that one stands, and the
+      // new text stays in the form rather than vanishing.
+      const storedEarlier = comment.body !== body.trim();
+      if (storedEarlier) {
+        this.message =
+          'Your comment was already posted with its earlier text, as shown. Edit it to change it.';
+      } else if (kind === 'new') {
         this.draft = '';
         form.reset();
       }
-      this.replyTo = undefined;
-      return comment.id;
+      if (!storedEarlier) this.replyTo = undefined;
+      return ref;
     });
   }
 
@@ -305,19 +329,27 @@ export class InkComments extends LitElement {
     const session = this.#session.value;
     if (!session || !loaded.viewerId) return;
     const store = this.#store(session);
+    const ref = commentRef(comment);
     const count = liked
       ? await unlikeComment(store, loaded.viewerId, loaded.post, comment)
       : await likeComment(store, loaded.viewerId, loaded.post, comment);
-    loaded.data.likes.set(comment.id, count);
-    if (liked) loaded.data.liked.delete(comment.id);
-    else loaded.data.liked.add(comment.id);
+    // The count is read back after the write; if that read failed, the like still happened.
+    const before = loaded.data.likes.get(ref) ?? 0;
+    loaded.data.likes.set(ref, count ?? Math.max(0, before + (liked ? -1 : 1)));
+    if (liked) {
+      loaded.data.liked.delete(ref);
+      loaded.data.liked.delete(comment.id);
+    } else {
+      loaded.data.liked.add(ref);
+    }
   }
 
   async #delete(loaded: Loaded, comment: Comment): Promise<void> {
     const session = this.#session.value;
     if (!session) return;
     await deleteComment(this.#store(session), loaded.post, comment);
-    loaded.data.comments = loaded.data.comments.filter((c) => c.id !== comment.id);
+    const ref = commentRef(comment);
+    loaded.data.comments = loaded.data.comments.filter((c) => commentRef(c) !== ref);
     this.confirmingDelete = undefined;
   }
 
@@ -325,11 +357,15 @@ export class InkComments extends LitElement {
     const session = this.#session.value;
     if (!session) return;
     const store = this.#store(session);
+    const ref = commentRef(comment);
     if (hide) {
-      await hideComment(store, loaded.post, comment.id);
-      loaded.data.hidden.add(comment.id);
+      await hideComment(store, loaded.post, comment);
+      loaded.data.hidden.add(ref);
     } else {
-      await unhideComment(store, loaded.post, comment.id);
+      // A marker written before refs names the comment by id alone.
+      const legacyMarker = loaded.data.hidden.has(comment.id);
+      await unhideComment(store, loaded.post, comment, { legacyMarker });
+      loaded.data.hidden.delete(ref);
       loaded.data.hidden.delete(comment.id);
     }
   }

@@ -163,6 +163,7 @@ export class InkMediaLibrary extends LitElement {
 
   #renderAsset(asset: Asset) {
     const confirming = this.confirming === asset.assetId;
+    if (asset.pending) return this.#renderPending(asset, confirming);
     return html`<li data-asset-id=${asset.assetId} aria-label=${asset.name}>
       <img src=${asset.url} alt=${asset.alt} loading="lazy" />
       <span class="meta">${asset.name} · ${kilobytes(asset.size)} · ${asset.uploadedAt.slice(0, 10)}</span>
@@ -198,6 +199,25 @@ export class InkMediaLibrary extends LitElement {
                 this.tagging = asset.assetId;
               }}>Tags</button>
               <button type="button" class="danger" @click=${() => {
+                this.confirming = asset.assetId;
+              }}>Delete</button>`
+        }
+      </span>
+    </li>`;
+  }
+
+  /** An upload that did not finish: nothing to insert; add the file again to finish it, or delete it. */
+  #renderPending(asset: Asset, confirming: boolean) {
+    return html`<li data-asset-id=${asset.assetId} aria-label=${asset.name} data-pending>
+      <span class="meta">${asset.name} · ${kilobytes(asset.size)} · upload not finished: add the file again to finish it</span>
+      <span class="actions">
+        ${
+          confirming
+            ? html`<button type="button" class="danger" @click=${() => this.#delete(asset)}>Yes, delete</button>
+              <button type="button" @click=${() => {
+                this.confirming = undefined;
+              }}>Keep</button>`
+            : html`<button type="button" class="danger" @click=${() => {
                 this.confirming = asset.assetId;
               }}>Delete</button>`
         }

@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { links } from '../../app/routes.ts';
 import '../ink-comment-count/ink-comment-count.ts';
 import type { PostSummary } from '../../data/feed.ts';
@@ -40,11 +40,13 @@ export class InkPostCard extends LitElement {
 
   override render() {
     const post = this.post;
+    // A summary with no author (an item in no author's partition) is not anyone's post to show.
+    if (!post.authorId) return nothing;
     const date = new Date(post.publishedAt);
     return html`<article>
       <h2><a href=${links.post(post.authorId, post.slug)}>${post.title}</a></h2>
       <div class="meta">
-        <a href=${links.author(post.authorId)}>${post.authorName}</a> ·
+        <a href=${links.author(post.authorId)}>${post.authorName || 'Unnamed author'}</a> ·
         <time datetime=${post.publishedAt}>${date.toLocaleDateString(undefined, { dateStyle: 'medium' })}</time> ·
         ${post.readingMinutes} min read ·
         <ink-comment-count post=${`${post.authorId}/${post.slug}`}></ink-comment-count>

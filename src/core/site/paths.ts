@@ -14,8 +14,19 @@
 /** Where the publisher writes. Its role may write only below this prefix. */
 export const PAGES_PREFIX = 'pages/';
 
+/** The publisher's own state (its manifest): written only by its role, served by nobody. */
+export const PUBLISHER_STATE_PREFIX = 'publisher/';
+
 /** How many posts an index page (home, author, tag, and their older pages) lists. */
 export const PAGE_SIZE = 20;
+
+/**
+ * Reader views the app still renders itself (with `/`), until the reader app becomes islands over the
+ * rendered pages: the publisher already renders the home and tag pages (`pages/index.html`,
+ * `pages/tags/<tag>`), served at these URLs once these entries go. Readable post and author URLs
+ * (`/@handle/...`), older pages, feeds, the sitemap and robots.txt are served from `pages/` now.
+ */
+const TRANSITIONAL_APP_READER_PREFIXES = ['/tags/', '/authors/'] as const;
 
 /** URL path prefixes served by the app build (`site/`), not by rendered pages. */
 export const APP_PATH_PREFIXES = [
@@ -30,10 +41,13 @@ export const APP_PATH_PREFIXES = [
   '/islands.js',
   '/favicon',
   '/app.html',
+  ...TRANSITIONAL_APP_READER_PREFIXES,
 ] as const;
 
 export function isAppPath(pathname: string): boolean {
-  return APP_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix));
+  return (
+    pathname === '/' || APP_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))
+  );
 }
 
 /** Handles, slugs and tags are lower-case `a-z0-9-` by validation; anything else is encoded. */
@@ -52,6 +66,8 @@ export const sitePaths = {
   authorFeed: (handle: string) => `/@${segment(handle)}/feed.atom`,
   sitemap: () => '/sitemap.xml',
   robots: () => '/robots.txt',
+  /** The CDN's answer to a URL with no page. */
+  notFound: () => '/404.html',
   /** Pre-handle URLs, keyed by IAM identity id: kept as redirects to the readable ones. */
   legacyAuthor: (authorId: string) => `/authors/${segment(authorId)}`,
   legacyPost: (authorId: string, slug: string) => `/authors/${segment(authorId)}/posts/${segment(slug)}`,

@@ -50,13 +50,16 @@ export class InkPostPage extends LitElement {
         this.#watched = session;
         session.addEventListener('change', this.#onSessionChange);
       }
+      // Only the author is offered the editor; IAM would refuse anyone else's writes anyway. The author
+      // may have published a moment ago: their read is consistent (docs/data-model.md#consistency).
+      const mine = session.user ? (await session.identityId().catch(() => '')) === authorId : false;
       // The renderer (marked, highlight.js, DOMPurify) loads alongside the post, not before the first page.
       const [post, { renderMarkdown }] = await Promise.all([
-        getPublishedPost(session.clients().documents, session.config.tableName, authorId, slug),
+        getPublishedPost(session.clients().documents, session.config.tableName, authorId, slug, {
+          consistent: mine,
+        }),
         import('../../markdown/render.ts'),
       ]);
-      // Only the author is offered the editor; IAM would refuse anyone else's writes anyway.
-      const mine = session.user ? (await session.identityId().catch(() => '')) === authorId : false;
       return { post, mine, html: renderMarkdown(post.body) };
     },
   });
@@ -76,7 +79,7 @@ export class InkPostPage extends LitElement {
         return html`<article>
           <h1>${post.title}</h1>
           <p class="meta">
-            <a href=${links.author(post.authorId)}>${post.authorName}</a> ·
+            <a href=${links.author(post.authorId)}>${post.authorName || 'Unnamed author'}</a> ·
             <time datetime=${post.publishedAt}>${new Date(post.publishedAt).toLocaleDateString(undefined, { dateStyle: 'long' })}</time>
             · ${post.readingMinutes} min read
             ${mine ? html` · <a href=${links.write(post.slug)}>Edit</a>` : nothing}

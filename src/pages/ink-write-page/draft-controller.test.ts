@@ -7,10 +7,18 @@ import { DraftController, type DraftOperations, type EditorFields } from './draf
 function fakeStore() {
   const posts = new Map<string, Post>();
   let offline = false;
+  let failure: Error | undefined;
   const check = async () => {
     if (offline) throw new DataUnavailableError('network');
+    if (failure) throw failure;
   };
   const ops: DraftOperations = {
+    load: vi.fn(async (slug) => {
+      await check();
+      const stored = posts.get(slug);
+      if (!stored) throw Object.assign(new Error('gone'), { code: 'not-found' });
+      return { ...stored };
+    }),
     create: vi.fn(async (input) => {
       await check();
       const existing = posts.get(input.slug);
@@ -63,6 +71,10 @@ function fakeStore() {
     ops,
     setOffline: (value: boolean) => {
       offline = value;
+    },
+    /** Every call fails with `error` (AWS busy through all retries, say) until cleared. */
+    failWith: (error: Error | undefined) => {
+      failure = error;
     },
   };
 }
@@ -229,5 +241,54 @@ describe('DraftController', () => {
     expect(await controller.remove()).toBe(true);
     expect(store.posts.size).toBe(0);
     expect(storage.values.size).toBe(0);
+  });
+
+  it('takes the newer version a neighbour saved when it comes back into view, instead of saying "Saved" over older text', async () => {
+    const post = await store.ops.create({ ...fields(), authorId: 'me', authorName: 'Me', clientToken: 't' });
+    const controller = make();
+    controller.startExisting(post);
+    expect(controller.state).toBe('saved');
+    store.posts.set('hello', { ...post, body: 'the neighbour’s text', version: 2 });
+    const revision = controller.revision;
+    await controller.checkStored();
+    expect(controller.state).toBe('saved');
+    expect(controller.fields.body).toBe('the neighbour’s text');
+    expect(controller.saved?.version).toBe(2);
+    expect(controller.revision).toBe(revision + 1);
+    expect(controller.notice).toMatch(/changed in another window/);
+    // Nothing newer: nothing changes.
+    await controller.checkStored();
+    expect(controller.revision).toBe(revision + 1);
+    // With unsaved text here, a newer stored version is a conflict, both kept.
+    controller.update(fields({ body: 'mine, not saved yet' }));
+    store.posts.set('hello', { ...store.posts.get('hello')!, body: 'third window', version: 3 });
+    await controller.checkStored();
+    expect(controller.state).toBe('conflict');
+    expect(controller.conflict).toMatchObject({
+      theirs: { body: 'third window' },
+      yours: { body: 'mine, not saved yet' },
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(store.ops.save).not.toHaveBeenCalled();
+  });
+
+  it('when AWS stays busy through every retry: a clear message, the text kept, and the save tried again', async () => {
+    const post = await store.ops.create({ ...fields(), authorId: 'me', authorName: 'Me', clientToken: 't' });
+    const controller = make();
+    controller.startExisting(post);
+    store.failWith(new DataUnavailableError('busy'));
+    controller.update(fields({ body: 'typed while throttled' }));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(controller.state).toBe('error');
+    expect(controller.statusText).toBe('Not saved – kept on this device');
+    expect(controller.problem).toMatch(/AWS is busy/);
+    expect(JSON.parse(storage.getItem('inkwell:draft:me:hello')!)).toMatchObject({
+      fields: { body: 'typed while throttled' },
+      unsaved: true,
+    });
+    store.failWith(undefined);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(controller.state).toBe('saved');
+    expect(store.posts.get('hello')).toMatchObject({ body: 'typed while throttled', version: 2 });
   });
 });

@@ -22,6 +22,8 @@ export type SaveState = 'new' | 'local' | 'saving' | 'saved' | 'offline' | 'conf
 
 /** The data calls the controller makes: src/data/posts.ts bound to the session, or fakes in tests. */
 export interface DraftOperations {
+  /** The stored working copy, read consistently (to notice a save made in another window). */
+  load(slug: string): Promise<Post>;
   create(input: NewPost): Promise<Post>;
   save(post: Post): Promise<Post>;
   rename(post: Post, slug: string): Promise<Post>;
@@ -233,6 +235,39 @@ export class DraftController extends EventTarget {
     }
   }
 
+  /**
+   * Compares with the stored working copy (call it when the window comes back into view): another
+   * window may have saved since. With nothing unsaved here, this window takes the newer version, so it
+   * never says "Saved" over older text; with unsaved changes, both versions wait for the writer's choice.
+   */
+  async checkStored(): Promise<void> {
+    const known = this.saved;
+    if (!known || this.#running || this.state === 'conflict' || this.#disposed) return;
+    let stored: Post;
+    try {
+      stored = await this.#options.operations.load(known.slug);
+    } catch {
+      // Unreachable or gone: the next save says so, with its own message.
+      return;
+    }
+    // A save or another check ran meanwhile: its outcome is newer than this read.
+    if (this.saved !== known || this.#running || (this.state as SaveState) === 'conflict') return;
+    if (stored.version <= known.version) return;
+    if (this.unsaved) {
+      clearTimeout(this.#timer);
+      this.conflict = { theirs: stored, yours: this.fields };
+      this.state = 'conflict';
+      this.problem = undefined;
+    } else {
+      this.saved = stored;
+      this.fields = fieldsOf(stored);
+      this.state = 'saved';
+      this.notice = 'This post was changed in another window: you are now seeing the latest version.';
+    }
+    this.#keep();
+    this.#changed(true);
+  }
+
   dismissNotice(): void {
     this.notice = undefined;
     this.#changed(false);
@@ -325,11 +360,12 @@ export class DraftController extends EventTarget {
       this.#keep();
       if (this.unsaved) this.#schedule(this.#options.debounceMs);
     } catch (error) {
-      this.#failed(error);
+      this.#failed(error, true);
     }
   }
 
-  #failed(error: unknown): void {
+  /** `retry`: a save failed, and one that only met a busy or failing AWS is tried again later. */
+  #failed(error: unknown, retry = false): void {
     const code = (error as { code?: unknown } | null)?.code;
     if (error instanceof PostConflictError) {
       this.conflict = { theirs: error.theirs, yours: this.fields };
@@ -345,6 +381,9 @@ export class DraftController extends EventTarget {
     } else {
       this.state = 'error';
       this.problem = describeError(error);
+      // Throttled or failing through all the SDK's retries: the text stays on this device, and the
+      // save is tried again in a while (and on the next edit).
+      if (retry && (code === 'busy' || code === 'unavailable')) this.#schedule(this.#options.retryMs);
     }
     this.#keep();
   }

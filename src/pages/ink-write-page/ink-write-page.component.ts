@@ -6,6 +6,8 @@ import { describeError } from '../../app/errors.ts';
 import { links } from '../../app/routes.ts';
 import type { AwsSession } from '../../aws/aws-session.ts';
 import type { InkEditorInputEvent } from '../../components/ink-editor/ink-editor.component.ts';
+import { sitePaths } from '../../core/site/paths.ts';
+import { defaultHandle } from '../../core/site/site-model.ts';
 import {
   createPost,
   deletePost,
@@ -19,6 +21,7 @@ import {
   saveDraft,
   unpublishPost,
 } from '../../data/posts.ts';
+import { grantedHandle, profileStoreFor } from '../../data/profiles.ts';
 import { pageStyles } from '../page.styles.ts';
 import { setPageMeta } from '../page-meta.ts';
 import { DraftController } from './draft-controller.ts';
@@ -98,6 +101,10 @@ export class InkWritePage extends LitElement {
   };
   readonly #onControllerChange = () => this.#controllerChanged();
   readonly #onOnline = () => void this.#controller?.flush();
+  /** Back in view: another window may have saved this post meanwhile. */
+  readonly #onVisible = () => {
+    if (document.visibilityState === 'visible') void this.#controller?.checkStored();
+  };
   #watched: AwsSession | undefined;
   readonly #session = new ContextConsumer(this, {
     context: awsSessionContext,
@@ -118,11 +125,15 @@ export class InkWritePage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('online', this.#onOnline);
+    addEventListener('focus', this.#onVisible);
+    document.addEventListener('visibilitychange', this.#onVisible);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('online', this.#onOnline);
+    removeEventListener('focus', this.#onVisible);
+    document.removeEventListener('visibilitychange', this.#onVisible);
     this.#watched?.removeEventListener('change', this.#onSessionChange);
     // Save what is pending, but no longer steer this (detached) page: a new post created by this last
     // save must not navigate back to the editor.
@@ -181,6 +192,17 @@ export class InkWritePage extends LitElement {
     },
   });
 
+  /** The handle the author's pages are at, for the readable "View post" link. */
+  readonly #handle = new Task(this, {
+    args: () => [this.#session.value, this.#session.value?.user?.sub] as const,
+    task: async ([session, sub]) => {
+      if (!session || !sub) return undefined;
+      const authorId = await session.identityId();
+      // No profile, or no answer: the default handle's URLs redirect to wherever the pages are.
+      return grantedHandle(profileStoreFor(session), authorId).catch(() => defaultHandle(authorId));
+    },
+  });
+
   #newController(session: AwsSession, authorId: string): DraftController {
     const store = (): PostStore => postStoreFor(session);
     const site = { siteUrl: location.origin };
@@ -189,6 +211,7 @@ export class InkWritePage extends LitElement {
       authorName: session.user?.name ?? 'Anonymous',
       storage: localStorage,
       operations: {
+        load: (slug) => getDraft(store(), authorId, slug),
         create: (input) => createPost(store(), input),
         save: (post) => saveDraft(store(), post),
         rename: (post, slug) => renameDraft(store(), post, slug),
@@ -278,7 +301,7 @@ export class InkWritePage extends LitElement {
         .pendingChanges=${pending}
         .busy=${controller.busy}
         .exists=${Boolean(saved)}
-        .postUrl=${saved ? links.post(saved.authorId, saved.slug) : undefined}
+        .postUrl=${saved ? sitePaths.post(this.#handle.value ?? defaultHandle(saved.authorId), saved.slug) : undefined}
         .notice=${controller.notice}
         .conflict=${
           theirs
