@@ -4,8 +4,7 @@
  * must be refused; each legitimate twin must be allowed (so a refusal is the policy's doing, not a
  * broken request).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CognitoIdentityClient,
@@ -50,10 +49,11 @@ import { buildThreads, listComments, postComment } from '../src/data/comments.ts
 import { listFeed } from '../src/data/feed.ts';
 import { LOCAL_ADMIN_CREDENTIALS } from './admin.ts';
 import { basicFlowCredentials } from './cognito-identity/basic-flow.ts';
-import { obtainTokens } from './oidc/headless-login.ts';
 import { LOCAL_ACCOUNT_ID, localRoles } from './roles.ts';
-import { LOCAL_CLI_REDIRECT_URI, LOCAL_CLIENT_ID, type LocalStack, startLocalStack } from './stack.ts';
+import { LOCAL_CLIENT_ID, type LocalStack } from './stack.ts';
+import { signInGuest, signInUser, startTestStack, type TestStack } from './testing/stack-users.ts';
 
+let local: TestStack;
 let dataDir: string;
 let stack: LocalStack;
 let table: string;
@@ -125,36 +125,25 @@ const denied = { name: 'AccessDeniedException' };
 const s3Denied = { name: 'AccessDenied' };
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-security-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5999'],
+  local = await startTestStack({
+    name: 'security',
+    appOrigin: 'http://127.0.0.1:5999',
     minCredentialsTtlSeconds: 1,
   });
+  ({ stack, dataDir } = local);
   table = stack.tableName;
   bucket = stack.bucketName;
   for (const user of ['alice', 'bob'] as const) {
-    const obtained = await obtainTokens({
-      issuer: stack.oidcIssuer,
-      clientId: LOCAL_CLIENT_ID,
-      redirectUri: LOCAL_CLI_REDIRECT_URI,
-      username: user,
-    });
-    tokens[user] = obtained.idToken;
-    const { identityId, credentials } = await cognitoCredentials(obtained.idToken);
-    ids[user] = identityId;
-    if (user === 'alice') alice = clientsFor(credentials);
-    else bob = clientsFor(credentials);
+    const signedIn = await signInUser(stack, user, { maxAttempts: 1 });
+    tokens[user] = signedIn.idToken;
+    ids[user] = signedIn.id;
+    if (user === 'alice') alice = signedIn.clients;
+    else bob = signedIn.clients;
   }
   // Guests use the basic flow, as the app does: enhanced-flow guest keys are scoped down (see below).
-  const guestSession = await basicFlowCredentials({
-    endpoint: stack.gatewayUrl,
-    identityPoolId: stack.identityPoolId,
-    roleArn: guestRoleArn(),
-  });
-  guestId = guestSession.identityId;
-  guest = clientsFor(guestSession.credentials);
+  const guestSession = await signInGuest(stack, { maxAttempts: 1 });
+  guestId = guestSession.id;
+  guest = guestSession.clients;
 
   // Alice's data, written by Alice herself: a draft, a published post, its counters, an image.
   await alice.documents.send(
@@ -194,8 +183,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of [alice, bob, guest]) c?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe('attacks through the gateway are refused', () => {

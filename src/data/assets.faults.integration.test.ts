@@ -4,31 +4,20 @@
  * when the page closes between S3 and DynamoDB). The promise kept: no public object without a library
  * entry, no duplicate, and the library says what the bucket holds.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { noisePng } from '../../e2e/support/images.ts';
-import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
 import { clearFaults, faultReport, queueFaults } from '../../local-aws/gateway/faults-admin.ts';
-import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
-import {
-  LOCAL_CLI_REDIRECT_URI,
-  LOCAL_CLIENT_ID,
-  type LocalStack,
-  startLocalStack,
-} from '../../local-aws/stack.ts';
-import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+import type { LocalStack } from '../../local-aws/stack.ts';
+import { signInUser, startTestStack, type TestStack } from '../../local-aws/testing/stack-users.ts';
+import type { AwsClients } from '../aws/client-factory.ts';
 import type { S3Sender } from '../aws/multipart-upload.ts';
 import { memoryJournal } from '../aws/upload-journal.ts';
 import { keys } from '../core/model.ts';
 import { type AssetStore, listAssets, uploadAsset } from './assets.ts';
 
-let dataDir: string;
+let local: TestStack;
 let stack: LocalStack;
 let writerId: string;
 let writerClients: AwsClients;
@@ -43,30 +32,6 @@ function nodeS3(clients: AwsClients): S3Sender {
       if (input.Body instanceof Blob) input.Body = new Uint8Array(await input.Body.arrayBuffer());
       return clients.s3.send(command, options);
     },
-  };
-}
-
-async function signIn(username: string) {
-  const client = new CognitoIdentityClient({ region: 'us-east-1', endpoint: stack.gatewayUrl });
-  const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
-  const { idToken } = await obtainTokens({
-    issuer: stack.oidcIssuer,
-    clientId: LOCAL_CLIENT_ID,
-    redirectUri: LOCAL_CLI_REDIRECT_URI,
-    username,
-  });
-  const logins = { [issuerKey]: idToken };
-  const { IdentityId } = await client.send(
-    new GetIdCommand({ IdentityPoolId: stack.identityPoolId, Logins: logins }),
-  );
-  const credentials = await fromCognitoIdentityPool({
-    client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
-    identityPoolId: stack.identityPoolId,
-    logins,
-  })();
-  return {
-    id: IdentityId!,
-    clients: createAwsClients({ region: 'us-east-1', endpoint: stack.gatewayUrl, credentials }),
   };
 }
 
@@ -96,14 +61,13 @@ const png = (name: string, width: number, height: number) =>
   new File([new Uint8Array(noisePng(width, height))], name, { type: 'image/png', lastModified: 1 });
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-asset-faults-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5996'],
+  local = await startTestStack({
+    name: 'asset-faults',
+    appOrigin: 'http://127.0.0.1:5996',
     faults: 'on,seed:21',
   });
-  const writer = await signIn('alice');
+  ({ stack, admin } = local);
+  const writer = await signInUser(stack, 'alice');
   writerId = writer.id;
   writerClients = writer.clients;
   store = {
@@ -116,11 +80,6 @@ beforeAll(async () => {
     journal: memoryJournal(),
     network: { online: () => true, waitUntilOnline: async () => {} },
   };
-  admin = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials: LOCAL_ADMIN_CREDENTIALS,
-  });
 });
 
 afterEach(async () => {
@@ -129,9 +88,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   writerClients?.destroy();
-  admin?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe('uploads when AWS fails the way it does', () => {

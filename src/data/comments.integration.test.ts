@@ -8,23 +8,12 @@
  * commits, then the reply is replaced by a connection reset, so the SDK sends the same request again,
  * exactly as it does when a real reply is lost.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalizeHandler, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
-import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
-import {
-  LOCAL_CLI_REDIRECT_URI,
-  LOCAL_CLIENT_ID,
-  type LocalStack,
-  startLocalStack,
-} from '../../local-aws/stack.ts';
-import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+import type { LocalStack } from '../../local-aws/stack.ts';
+import { signInUser, startTestStack, type TestStack } from '../../local-aws/testing/stack-users.ts';
+import type { AwsClients } from '../aws/client-factory.ts';
 import type { ClientPlugin } from '../aws/plugins/client-plugin.ts';
 import { commentItem, hideMarkerItem } from '../core/comment-items.ts';
 import { INDEX, keys } from '../core/model.ts';
@@ -43,7 +32,7 @@ import {
   unlikeComment,
 } from './comments.ts';
 
-let dataDir: string;
+let local: TestStack;
 let stack: LocalStack;
 let admin: AwsClients;
 
@@ -96,32 +85,12 @@ function lostReplies(user: () => User): ClientPlugin {
 }
 
 async function signIn(username: 'alice' | 'bob' | 'carol'): Promise<User> {
-  const client = new CognitoIdentityClient({ region: 'us-east-1', endpoint: stack.gatewayUrl });
-  const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
-  const { idToken } = await obtainTokens({
-    issuer: stack.oidcIssuer,
-    clientId: LOCAL_CLIENT_ID,
-    redirectUri: LOCAL_CLI_REDIRECT_URI,
-    username,
-  });
-  const logins = { [issuerKey]: idToken };
-  const { IdentityId } = await client.send(
-    new GetIdCommand({ IdentityPoolId: stack.identityPoolId, Logins: logins }),
-  );
-  const credentials = await fromCognitoIdentityPool({
-    client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
-    identityPoolId: stack.identityPoolId,
-    logins,
-  })();
-  const clients = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials,
+  const { id, clients } = await signInUser(stack, username, {
     maxAttempts: 3,
     plugins: [lostReplies(() => users[username])],
   });
   return {
-    id: IdentityId!,
+    id,
     clients,
     store: { documents: clients.documents, tableName: stack.tableName },
     drops: [],
@@ -130,27 +99,16 @@ async function signIn(username: 'alice' | 'bob' | 'carol'): Promise<User> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-comments-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5997'],
-  });
+  local = await startTestStack({ name: 'comments', appOrigin: 'http://127.0.0.1:5997' });
+  ({ stack, admin } = local);
   users.alice = await signIn('alice');
   users.bob = await signIn('bob');
   users.carol = await signIn('carol');
-  admin = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials: LOCAL_ADMIN_CREDENTIALS,
-  });
 });
 
 afterAll(async () => {
   for (const user of Object.values(users)) user.clients.destroy();
-  admin?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 beforeEach(() => {
@@ -164,6 +122,14 @@ let posts = 0;
 function newPost(): PostRef {
   posts += 1;
   return { authorId: users.alice.id, slug: `post-${posts}-${Date.now().toString(36)}` };
+}
+
+const commenterNames = { bob: 'Bob Baker', carol: 'Carol Chen' } as const;
+
+/** `who` comments on `post` in their own name, as the comment form sends it. */
+function commentAs(who: keyof typeof commenterNames, post: PostRef, body: string) {
+  const { store, id } = users[who];
+  return postComment(store, { post, commenterId: id, commenterName: commenterNames[who], body });
 }
 
 /** Every comment item stored under a post, read with the admin key (nothing the app parses). */
@@ -192,12 +158,7 @@ describe('lost replies (issue 12): a re-sent write that meets its own success is
     const { bob } = users;
     const post = newPost();
     bob.drops.push('PutItem', 'TransactWriteItems');
-    const comment = await postComment(bob.store, {
-      post,
-      commenterId: bob.id,
-      commenterName: 'Bob Baker',
-      body: 'Sent twice, stored once.',
-    });
+    const comment = await commentAs('bob', post, 'Sent twice, stored once.');
     // The put and the counter update each went out twice: the second met the first's success.
     expect(bob.sent.filter((op) => op === 'PutItem')).toHaveLength(2);
     expect(bob.sent.filter((op) => op === 'TransactWriteItems')).toHaveLength(2);
@@ -229,12 +190,7 @@ describe('lost replies (issue 12): a re-sent write that meets its own success is
   it('a like whose reply was lost counts once; so does an unlike', async () => {
     const { bob, carol } = users;
     const post = newPost();
-    const target = await postComment(carol.store, {
-      post,
-      commenterId: carol.id,
-      commenterName: 'Carol Chen',
-      body: 'Like me once.',
-    });
+    const target = await commentAs('carol', post, 'Like me once.');
     bob.drops.push('TransactWriteItems');
     expect(await likeComment(bob.store, bob.id, post, target)).toBe(1);
     expect(bob.sent.filter((op) => op === 'TransactWriteItems')).toHaveLength(2);
@@ -253,12 +209,7 @@ describe('lost replies (issue 12): a re-sent write that meets its own success is
   it('a delete whose reply was lost is success, and uncounts once', async () => {
     const { bob } = users;
     const post = newPost();
-    const comment = await postComment(bob.store, {
-      post,
-      commenterId: bob.id,
-      commenterName: 'Bob Baker',
-      body: 'Soon gone.',
-    });
+    const comment = await commentAs('bob', post, 'Soon gone.');
     bob.drops.push('DeleteItem', 'TransactWriteItems');
     await deleteComment(bob.store, post, comment);
     expect(await storedComments(post)).toHaveLength(0);
@@ -271,20 +222,17 @@ describe('counters anyone can break (issue 15, 3)', () => {
     const { alice, bob, carol } = users;
     const post = newPost();
     // IAM allows it: the counter statement restricts attribute names, not value types.
-    await bob.clients.documents.send(
-      new UpdateCommand({
-        TableName: stack.tableName,
-        Key: keys.counters(post.authorId, post.slug),
-        UpdateExpression: 'SET likes = :s, comments = :s',
-        ExpressionAttributeValues: { ':s': 'x' },
-      }),
-    );
-    const comment = await postComment(carol.store, {
-      post,
-      commenterId: carol.id,
-      commenterName: 'Carol Chen',
-      body: 'Posted despite the broken counter.',
-    });
+    const setToString = (key: { PK: string; SK: string }, ...counters: string[]) =>
+      bob.clients.documents.send(
+        new UpdateCommand({
+          TableName: stack.tableName,
+          Key: key,
+          UpdateExpression: `SET ${counters.map((name) => `${name} = :s`).join(', ')}`,
+          ExpressionAttributeValues: { ':s': 'x' },
+        }),
+      );
+    await setToString(keys.counters(post.authorId, post.slug), 'likes', 'comments');
+    const comment = await commentAs('carol', post, 'Posted despite the broken counter.');
     expect(comment.body).toBe('Posted despite the broken counter.');
     expect(await storedComments(post)).toHaveLength(1);
     // The broken counter is no count at all, not "x" or NaN.
@@ -292,14 +240,7 @@ describe('counters anyone can break (issue 15, 3)', () => {
     expect(counts.has(`${post.authorId}/${post.slug}`)).toBe(true);
     expect(counts.get(`${post.authorId}/${post.slug}`)).toBeUndefined();
 
-    await bob.clients.documents.send(
-      new UpdateCommand({
-        TableName: stack.tableName,
-        Key: keys.commentCounters(carol.id, comment.id),
-        UpdateExpression: 'SET likes = :s',
-        ExpressionAttributeValues: { ':s': 'x' },
-      }),
-    );
+    await setToString(keys.commentCounters(carol.id, comment.id), 'likes');
     expect(await likeComment(alice.store, alice.id, post, comment)).toBe(0);
     const seen = await listComments(alice.store, post, { viewerId: alice.id });
     expect(seen.liked.has(commentRef(comment))).toBe(true);
@@ -311,12 +252,7 @@ describe('comment ids are unique per commenter only (issue 15, 2)', () => {
   it('bob reusing carol’s id in his own partition suppresses nothing, and hiding his hides only his', async () => {
     const { alice, bob, carol } = users;
     const post = newPost();
-    const carols = await postComment(carol.store, {
-      post,
-      commenterId: carol.id,
-      commenterName: 'Carol Chen',
-      body: 'Carol’s words.',
-    });
+    const carols = await commentAs('carol', post, 'Carol’s words.');
     // IAM allows bob any item in his own partition, with any id.
     await bob.clients.documents.send(
       new PutCommand({

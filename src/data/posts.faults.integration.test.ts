@@ -4,28 +4,18 @@
  * retries. Each case from issue 12's measurements: no duplicate, no false conflict, no false success.
  * Writers' clients keep the SDK's default retries, as the browser's do.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
+import type { FaultRule } from '../../local-aws/gateway/faults.ts';
 import {
   clearFaults,
   clientsWithFaultHeader,
   faultReport,
   queueFaults,
 } from '../../local-aws/gateway/faults-admin.ts';
-import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
-import {
-  LOCAL_CLI_REDIRECT_URI,
-  LOCAL_CLIENT_ID,
-  type LocalStack,
-  startLocalStack,
-} from '../../local-aws/stack.ts';
-import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+import type { LocalStack } from '../../local-aws/stack.ts';
+import { signInUser, startTestStack, type TestStack } from '../../local-aws/testing/stack-users.ts';
+import type { AwsClients } from '../aws/client-factory.ts';
 import { keys } from '../core/model.ts';
 import { PostConflictError } from './post-errors.ts';
 import {
@@ -40,34 +30,17 @@ import {
   unpublishPost,
 } from './posts.ts';
 
-let dataDir: string;
+let local: TestStack;
 let stack: LocalStack;
 let writer: { id: string; clients: AwsClients; store: PostStore };
 let admin: AwsClients;
 
 async function signIn(username: string) {
-  const client = new CognitoIdentityClient({ region: 'us-east-1', endpoint: stack.gatewayUrl });
-  const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
-  const { idToken } = await obtainTokens({
-    issuer: stack.oidcIssuer,
-    clientId: LOCAL_CLIENT_ID,
-    redirectUri: LOCAL_CLI_REDIRECT_URI,
-    username,
-  });
-  const logins = { [issuerKey]: idToken };
-  const { IdentityId } = await client.send(
-    new GetIdCommand({ IdentityPoolId: stack.identityPoolId, Logins: logins }),
-  );
-  const credentials = await fromCognitoIdentityPool({
-    client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
-    identityPoolId: stack.identityPoolId,
-    logins,
-  })();
   // The SDK's default retries (3 attempts), as in the browser.
-  const clients = createAwsClients({ region: 'us-east-1', endpoint: stack.gatewayUrl, credentials });
+  const { id, clients } = await signInUser(stack, username);
   // No S3: the Atom feed (a second step after publishing) is not what is under test here.
   const store: PostStore = { documents: clients.documents, tableName: stack.tableName };
-  return { id: IdentityId!, clients, store };
+  return { id, clients, store };
 }
 
 const newPost = (authorId: string, over: Partial<NewPost> = {}): NewPost => ({
@@ -81,6 +54,14 @@ const newPost = (authorId: string, over: Partial<NewPost> = {}): NewPost => ({
   clientToken: 'token-faults',
   ...over,
 });
+
+/** The gateway fails the next DynamoDB `operation` calls as listed, one rule after the other. */
+function dynamodbFaults(operation: string, ...rules: Pick<FaultRule, 'fault' | 'times'>[]) {
+  return queueFaults(
+    stack.gatewayUrl,
+    ...rules.map((rule) => ({ service: 'dynamodb' as const, operation, ...rule })),
+  );
+}
 
 /** Every item in the writer's partitions (admin Query: the admin key gets no random faults). */
 async function itemsOf(authorId: string): Promise<string[]> {
@@ -107,20 +88,14 @@ async function publishedCount(authorId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-faults-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5997'],
+  local = await startTestStack({
+    name: 'faults',
+    appOrigin: 'http://127.0.0.1:5997',
     // On, with no random faults: each test asks for the faults it is about.
     faults: 'on,seed:12',
   });
+  ({ stack, admin } = local);
   writer = await signIn('alice');
-  admin = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials: LOCAL_ADMIN_CREDENTIALS,
-  });
 });
 
 afterEach(async () => {
@@ -130,15 +105,13 @@ afterEach(async () => {
 
 afterAll(async () => {
   writer?.clients.destroy();
-  admin?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe('posts when AWS fails the way it does', () => {
   it('a create whose reply is lost is re-sent by the SDK and makes one post', async () => {
     const { store, id } = writer;
-    await queueFaults(stack.gatewayUrl, { service: 'dynamodb', operation: 'PutItem', fault: 'drop' });
+    await dynamodbFaults('PutItem', { fault: 'drop' });
     const created = await createPost(store, newPost(id));
     expect(created).toMatchObject({ slug: 'under-faults', version: 1 });
     expect((await faultReport(stack.gatewayUrl)).injected.drop).toBe(1);
@@ -148,7 +121,7 @@ describe('posts when AWS fails the way it does', () => {
   it('a save whose reply is lost meets its own write on the re-send: success, not a conflict', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'under-faults');
-    await queueFaults(stack.gatewayUrl, { service: 'dynamodb', operation: 'UpdateItem', fault: 'drop' });
+    await dynamodbFaults('UpdateItem', { fault: 'drop' });
     const saved = await saveDraft(store, { ...loaded, body: 'Saved through a lost reply.' });
     expect(saved).toMatchObject({ body: 'Saved through a lost reply.', version: loaded.version + 1 });
     expect(await getDraft(store, id, 'under-faults')).toMatchObject({
@@ -161,7 +134,7 @@ describe('posts when AWS fails the way it does', () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'under-faults');
     await saveDraft(store, { ...loaded, body: 'The other window.' });
-    await queueFaults(stack.gatewayUrl, { service: 'dynamodb', operation: 'UpdateItem', fault: 'drop' });
+    await dynamodbFaults('UpdateItem', { fault: 'drop' });
     const stale = await saveDraft(store, { ...loaded, body: 'This window.' }).catch(
       (error: unknown) => error,
     );
@@ -174,12 +147,7 @@ describe('posts when AWS fails the way it does', () => {
   it('transaction conflicts on a save are retried with backoff until it goes through', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'under-faults');
-    await queueFaults(stack.gatewayUrl, {
-      service: 'dynamodb',
-      operation: 'UpdateItem',
-      fault: 'conflict',
-      times: 2,
-    });
+    await dynamodbFaults('UpdateItem', { fault: 'conflict', times: 2 });
     const saved = await saveDraft(store, { ...loaded, body: 'After two conflicts.' });
     expect(saved.version).toBe(loaded.version + 1);
     expect((await faultReport(stack.gatewayUrl)).injected.conflict).toBeGreaterThanOrEqual(2);
@@ -188,11 +156,7 @@ describe('posts when AWS fails the way it does', () => {
   it('a publish whose reply is lost is re-sent with its ClientRequestToken: published once, counted once', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'under-faults');
-    await queueFaults(stack.gatewayUrl, {
-      service: 'dynamodb',
-      operation: 'TransactWriteItems',
-      fault: 'drop',
-    });
+    await dynamodbFaults('TransactWriteItems', { fault: 'drop' });
     const { post } = await publishPost(store, loaded);
     expect(post).toMatchObject({ status: 'published', version: loaded.version + 1 });
     expect(await publishedCount(id)).toBe(1);
@@ -207,11 +171,7 @@ describe('posts when AWS fails the way it does', () => {
   it('a lost reply, then a conflict on the re-send, then the app’s own retry meeting its write: success', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'under-faults');
-    await queueFaults(
-      stack.gatewayUrl,
-      { service: 'dynamodb', operation: 'TransactWriteItems', fault: 'drop' },
-      { service: 'dynamodb', operation: 'TransactWriteItems', fault: 'conflict' },
-    );
+    await dynamodbFaults('TransactWriteItems', { fault: 'drop' }, { fault: 'conflict' });
     const { post } = await unpublishPost(store, loaded);
     expect(post).toMatchObject({ status: 'draft', version: loaded.version + 1 });
     expect(await publishedCount(id)).toBe(0);
@@ -221,11 +181,7 @@ describe('posts when AWS fails the way it does', () => {
   it('a rename through a lost reply and a conflict lands once at the new address', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'under-faults');
-    await queueFaults(
-      stack.gatewayUrl,
-      { service: 'dynamodb', operation: 'TransactWriteItems', fault: 'drop' },
-      { service: 'dynamodb', operation: 'TransactWriteItems', fault: 'conflict' },
-    );
+    await dynamodbFaults('TransactWriteItems', { fault: 'drop' }, { fault: 'conflict' });
     const renamed = await renameDraft(store, loaded, 'renamed-under-faults');
     expect(renamed).toMatchObject({ slug: 'renamed-under-faults', version: loaded.version + 1 });
     expect(await itemsOf(id)).toEqual(['D#P#renamed-under-faults', 'U#STATS']);
@@ -234,9 +190,7 @@ describe('posts when AWS fails the way it does', () => {
   it('throttling that outlasts every retry is a clear "busy" error, and nothing is written', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'renamed-under-faults');
-    await queueFaults(stack.gatewayUrl, {
-      service: 'dynamodb',
-      operation: 'UpdateItem',
+    await dynamodbFaults('UpdateItem', {
       fault: 'throttle',
       // More than the SDK's attempts (its default has changed between releases).
       times: 10,
@@ -253,11 +207,7 @@ describe('posts when AWS fails the way it does', () => {
   it('a delete through a lost reply and a conflict is done, not "deleted in another window"', async () => {
     const { store, id } = writer;
     const loaded = await getDraft(store, id, 'renamed-under-faults');
-    await queueFaults(
-      stack.gatewayUrl,
-      { service: 'dynamodb', operation: 'TransactWriteItems', fault: 'drop' },
-      { service: 'dynamodb', operation: 'TransactWriteItems', fault: 'conflict' },
-    );
+    await dynamodbFaults('TransactWriteItems', { fault: 'drop' }, { fault: 'conflict' });
     await deletePost(store, loaded);
     expect(await itemsOf(id)).toEqual(['U#STATS']);
   });

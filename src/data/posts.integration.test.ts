@@ -3,25 +3,18 @@
  * through the OpenID flow and the Cognito stand-in, so every call passes the gateway's IAM checks (key
  * prefixes, the attribute allow-list) exactly as the browser's do.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
-import { basicFlowCredentials } from '../../local-aws/cognito-identity/basic-flow.ts';
 import { clientsWithFaultHeader } from '../../local-aws/gateway/faults-admin.ts';
-import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
+import type { LocalStack } from '../../local-aws/stack.ts';
 import {
-  LOCAL_CLI_REDIRECT_URI,
-  LOCAL_CLIENT_ID,
-  type LocalStack,
-  startLocalStack,
-} from '../../local-aws/stack.ts';
-import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+  signInGuest,
+  signInUser,
+  startTestStack,
+  type TestStack,
+} from '../../local-aws/testing/stack-users.ts';
+import type { AwsClients } from '../aws/client-factory.ts';
 import { keys } from '../core/model.ts';
 import type { Post } from '../core/post-items.ts';
 import { listFeed } from './feed.ts';
@@ -45,51 +38,16 @@ import {
   unpublishPost,
 } from './posts.ts';
 
-let dataDir: string;
+let local: TestStack;
 let stack: LocalStack;
 const users: Record<'alice' | 'bob', { id: string; clients: AwsClients; store: PostStore }> = {} as never;
 let guest: PostStore;
 let admin: AwsClients;
 
 async function signIn(username?: string) {
-  const client = new CognitoIdentityClient({ region: 'us-east-1', endpoint: stack.gatewayUrl });
-  const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
-  const logins = username
-    ? {
-        [issuerKey]: (
-          await obtainTokens({
-            issuer: stack.oidcIssuer,
-            clientId: LOCAL_CLIENT_ID,
-            redirectUri: LOCAL_CLI_REDIRECT_URI,
-            username,
-          })
-        ).idToken,
-      }
-    : undefined;
-  // Guests take the basic flow, as the app does (enhanced-flow guest keys are scoped down on AWS).
-  const { IdentityId, credentials } = logins
-    ? {
-        IdentityId: (
-          await client.send(new GetIdCommand({ IdentityPoolId: stack.identityPoolId, Logins: logins }))
-        ).IdentityId,
-        credentials: await fromCognitoIdentityPool({
-          // The provider's nested-client type differs from the full client's only in type identity.
-          client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
-          identityPoolId: stack.identityPoolId,
-          logins,
-        })(),
-      }
-    : await basicFlowCredentials({
-        endpoint: stack.gatewayUrl,
-        identityPoolId: stack.identityPoolId,
-        roleArn: stack.appConfig.identity.guestRoleArn ?? '',
-      }).then((basic) => ({ IdentityId: basic.identityId, credentials: basic.credentials }));
-  const clients = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials,
-    maxAttempts: 1,
-  });
+  const { id, clients } = username
+    ? await signInUser(stack, username, { maxAttempts: 1 })
+    : await signInGuest(stack, { maxAttempts: 1 });
   const store: PostStore = {
     documents: clients.documents,
     s3: clients.s3,
@@ -97,7 +55,7 @@ async function signIn(username?: string) {
     bucketName: stack.bucketName,
     assetBaseUrl: stack.appConfig.assetBaseUrl,
   };
-  return { id: IdentityId!, clients, store };
+  return { id, clients, store };
 }
 
 const draft = (authorId: string, over: Partial<NewPost> = {}): NewPost => ({
@@ -113,27 +71,16 @@ const draft = (authorId: string, over: Partial<NewPost> = {}): NewPost => ({
 });
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-posts-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5998'],
-  });
+  local = await startTestStack({ name: 'posts', appOrigin: 'http://127.0.0.1:5998' });
+  ({ stack, admin } = local);
   users.alice = await signIn('alice');
   users.bob = await signIn('bob');
   guest = (await signIn()).store;
-  admin = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials: LOCAL_ADMIN_CREDENTIALS,
-  });
 });
 
 afterAll(async () => {
   for (const user of Object.values(users)) user.clients.destroy();
-  admin?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe('posts on the real stack', () => {

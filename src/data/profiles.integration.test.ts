@@ -4,24 +4,13 @@
  * publisher runs from the table's stream and grants handles, and the claim files are read back
  * unsigned, as the profile form reads them on the app's origin.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ADMIN_CREDENTIALS } from '../../local-aws/admin.ts';
-import { obtainTokens } from '../../local-aws/oidc/headless-login.ts';
-import {
-  LOCAL_CLI_REDIRECT_URI,
-  LOCAL_CLIENT_ID,
-  type LocalStack,
-  startLocalStack,
-} from '../../local-aws/stack.ts';
+import type { LocalStack } from '../../local-aws/stack.ts';
+import { signInUser, startTestStack, type TestStack } from '../../local-aws/testing/stack-users.ts';
 import { DEMO_AUTHORS, seedDemoContent } from '../../scripts/lib/seed-demo.ts';
-import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+import type { AwsClients } from '../aws/client-factory.ts';
 import { keys } from '../core/model.ts';
 import { defaultHandle } from '../core/site/site-model.ts';
 import {
@@ -33,7 +22,7 @@ import {
   saveProfile,
 } from './profiles.ts';
 
-let dataDir: string;
+let local: TestStack;
 let stack: LocalStack;
 let admin: AwsClients;
 const users: Record<'alice' | 'bob', { id: string; clients: AwsClients; store: ProfileStore }> = {} as never;
@@ -45,29 +34,7 @@ const siteFetch: typeof fetch = (input, init) => {
 };
 
 async function signIn(username: string) {
-  const client = new CognitoIdentityClient({ region: 'us-east-1', endpoint: stack.gatewayUrl });
-  const issuerKey = stack.oidcIssuer.replace(/^https?:\/\//, '');
-  const { idToken } = await obtainTokens({
-    issuer: stack.oidcIssuer,
-    clientId: LOCAL_CLIENT_ID,
-    redirectUri: LOCAL_CLI_REDIRECT_URI,
-    username,
-  });
-  const logins = { [issuerKey]: idToken };
-  const { IdentityId } = await client.send(
-    new GetIdCommand({ IdentityPoolId: stack.identityPoolId, Logins: logins }),
-  );
-  const credentials = await fromCognitoIdentityPool({
-    client: client as unknown as NonNullable<Parameters<typeof fromCognitoIdentityPool>[0]['client']>,
-    identityPoolId: stack.identityPoolId,
-    logins,
-  })();
-  const clients = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials,
-    maxAttempts: 1,
-  });
+  const { id, clients } = await signInUser(stack, username, { maxAttempts: 1 });
   const store: ProfileStore = {
     documents: clients.documents,
     tableName: stack.tableName,
@@ -75,7 +42,7 @@ async function signIn(username: string) {
     siteOrigin: 'http://127.0.0.1:5997',
     fetch: siteFetch,
   };
-  return { id: IdentityId!, clients, store };
+  return { id, clients, store };
 }
 
 const profile = (over: Partial<ProfileInput> = {}): ProfileInput => ({
@@ -89,26 +56,15 @@ const profile = (over: Partial<ProfileInput> = {}): ProfileInput => ({
 const drained = () => stack.publisher!.runner.drained(60_000);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-profiles-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5997'],
-  });
+  local = await startTestStack({ name: 'profiles', appOrigin: 'http://127.0.0.1:5997' });
+  ({ stack, admin } = local);
   users.alice = await signIn('alice');
   users.bob = await signIn('bob');
-  admin = createAwsClients({
-    region: 'us-east-1',
-    endpoint: stack.gatewayUrl,
-    credentials: LOCAL_ADMIN_CREDENTIALS,
-  });
 });
 
 afterAll(async () => {
   for (const user of Object.values(users)) user.clients.destroy();
-  admin?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe('profiles on the real stack', () => {

@@ -11,9 +11,10 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMIN_CREDENTIALS, LOCAL_PUBLISHER_CREDENTIALS } from '../../local-aws/admin.ts';
-import { type LocalStack, startLocalStack } from '../../local-aws/stack.ts';
+import type { LocalStack } from '../../local-aws/stack.ts';
 import { startStreamRunner } from '../../local-aws/streams/stream-runner.ts';
-import { type AwsClients, createAwsClients } from '../aws/client-factory.ts';
+import { startTestStack, type TestStack } from '../../local-aws/testing/stack-users.ts';
+import type { AwsClients } from '../aws/client-factory.ts';
 import { commentItem, hideMarkerItem } from '../core/comment-items.ts';
 import { keys } from '../core/model.ts';
 import { type PublishedPost, publishedItem, tagItems } from '../core/post-items.ts';
@@ -22,7 +23,7 @@ import { silentLog } from './log.ts';
 import { createPublisher } from './publisher.ts';
 import { handleStreamEvent } from './stream-handler.ts';
 
-let dataDir: string;
+let local: TestStack;
 let stack: LocalStack;
 let admin: AwsClients;
 const ALICE = 'us-east-1:00000000-0000-4000-8000-0000000a11ce';
@@ -81,27 +82,27 @@ async function putProfile(authorId: string, handle: string, displayName: string,
 
 const drained = () => stack.publisher!.runner.drained(60_000);
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inkwell-publisher-'));
-  stack = await startLocalStack({
-    dataDir,
-    ports: { gateway: 0, oidc: 0, dynamodb: 0, s3: 0 },
-    appOrigins: ['http://127.0.0.1:5999'],
-  });
-  admin = createAwsClients({
+/** The publisher's dependencies as Lambda builds them, with its own least-privilege key. */
+const publisherDeps = () =>
+  createPublisher({
     region: 'us-east-1',
     endpoint: stack.gatewayUrl,
-    credentials: LOCAL_ADMIN_CREDENTIALS,
+    credentials: LOCAL_PUBLISHER_CREDENTIALS,
+    tableName: stack.tableName,
+    bucketName: stack.bucketName,
+    site: { siteUrl: 'http://127.0.0.1:5999', siteName: 'Inkwell' },
   });
+
+beforeAll(async () => {
+  local = await startTestStack({ name: 'publisher', appOrigin: 'http://127.0.0.1:5999' });
+  ({ stack, admin } = local);
   await putProfile(ALICE, 'alice', 'Alice Archer', '2026-11-01T09:00:00.000Z');
   await putPublished(post());
   await drained();
 });
 
 afterAll(async () => {
-  admin?.destroy();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe('the publisher, driven by the table stream', () => {
@@ -169,32 +170,19 @@ describe('the publisher, driven by the table stream', () => {
 
   it('shows visible comments with their count; a hidden comment is absent and the count follows', async () => {
     const ref = { authorId: ALICE, slug: 'hello-static' };
-    await admin.documents.send(
-      new PutCommand({
-        TableName: stack.tableName,
-        Item: commentItem({
-          commenterId: BOB,
-          commenterName: 'Bob Baker',
-          post: ref,
-          body: 'Great *post*',
-          createdAt: '2026-11-02T10:00:00.000Z',
-          commentId: 'bobcomment1',
-        } as never),
-      }),
-    );
-    await admin.documents.send(
-      new PutCommand({
-        TableName: stack.tableName,
-        Item: commentItem({
-          commenterId: BOB,
-          commenterName: 'Bob Baker',
-          post: ref,
-          body: 'Spam spam',
-          createdAt: '2026-11-02T11:00:00.000Z',
-          commentId: 'bobcomment2',
-        } as never),
-      }),
-    );
+    const bobComments = (comment: { body: string; createdAt: string; commentId: string }) =>
+      admin.documents.send(
+        new PutCommand({
+          TableName: stack.tableName,
+          Item: commentItem({ commenterId: BOB, commenterName: 'Bob Baker', post: ref, ...comment } as never),
+        }),
+      );
+    await bobComments({
+      body: 'Great *post*',
+      createdAt: '2026-11-02T10:00:00.000Z',
+      commentId: 'bobcomment1',
+    });
+    await bobComments({ body: 'Spam spam', createdAt: '2026-11-02T11:00:00.000Z', commentId: 'bobcomment2' });
     await drained();
     let doc = new JSDOM((await page('/@alice/hello-static')).text).window.document;
     expect(doc.querySelector('#comments-heading')?.textContent).toBe('2 comments');
@@ -284,14 +272,7 @@ describe('delivery', () => {
   });
 
   it('a duplicated and a reordered batch write nothing new: the pages are the same', async () => {
-    const deps = createPublisher({
-      region: 'us-east-1',
-      endpoint: stack.gatewayUrl,
-      credentials: LOCAL_PUBLISHER_CREDENTIALS,
-      tableName: stack.tableName,
-      bucketName: stack.bucketName,
-      site: { siteUrl: 'http://127.0.0.1:5999', siteName: 'Inkwell' },
-    });
+    const deps = publisherDeps();
     const records = [
       record(keys.publicPartition(ALICE), 'P#second-post', '1'),
       record(keys.publicPartition(ALICE), 'PROFILE', '2'),
@@ -311,14 +292,7 @@ describe('delivery', () => {
   });
 
   it('a record that cannot be rendered is reported, and the records before it are done', async () => {
-    const deps = createPublisher({
-      region: 'us-east-1',
-      endpoint: stack.gatewayUrl,
-      credentials: LOCAL_PUBLISHER_CREDENTIALS,
-      tableName: stack.tableName,
-      bucketName: stack.bucketName,
-      site: { siteUrl: 'http://127.0.0.1:5999', siteName: 'Inkwell' },
-    });
+    const deps = publisherDeps();
     // Reading Bob's post fails (as a throttled or refused read would): only its record is reported.
     const documents = deps.reader.documents;
     const send = ((command: { input?: { Key?: { SK?: string } } }) => {
