@@ -4,7 +4,7 @@
  * Titles, names, tags and excerpts are text (escaped); bodies and comments come from the one
  * sanitizing markdown renderer.
  */
-import { html, jsonForScript, type RawHtml, raw } from './html.ts';
+import { escapeHtml, html, jsonForScript, type RawHtml, raw } from './html.ts';
 import { sitePaths } from './paths.ts';
 import {
   countVisibleComments,
@@ -193,7 +193,7 @@ export function renderPostPage(input: PostPageInput): string {
 <h1>${post.title}</h1>
 <p class="meta"><a href="${sitePaths.author(author.handle)}" rel="author">${author.name}</a> · <time datetime="${post.publishedAt}">${dateText(post.publishedAt)}</time> · ${post.readingMinutes} min read<span data-island="edit" data-author="${post.authorId}" data-slug="${post.slug}"></span></p>
 </header>
-${post.cover ? html`<img class="cover" src="${post.cover}" alt="" width="1200" height="500" fetchpriority="high">` : ''}
+${post.cover && !input.bodyHtml.includes(escapeHtml(post.cover)) ? html`<img class="cover" src="${post.cover}" alt="" width="1200" height="500" fetchpriority="high">` : ''}
 <div class="prose">${raw(input.bodyHtml)}</div>
 ${tagList(post.tags)}
 </article>
