@@ -4,12 +4,15 @@
  * app's validation, as a malicious client with its own keys could write into its own partition. Every
  * page that shows them must run no script, open no dialog and keep no script URL in the DOM.
  */
+
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '@playwright/test';
 import { LOCAL_ADMIN_CREDENTIALS } from '../local-aws/admin.ts';
 import { links } from '../src/app/routes.ts';
 import { createAwsClients } from '../src/aws/client-factory.ts';
 import { type PublishedPost, publishedItem, tagItems } from '../src/core/post-items.ts';
+import { sitePaths } from '../src/core/site/paths.ts';
+import { defaultHandle } from '../src/core/site/site-model.ts';
 import { editor, signIn } from './support/app.ts';
 import { expect, test } from './support/fixtures.ts';
 
@@ -269,6 +272,42 @@ test('every post page renders its hostile title, tags, excerpt and markdown body
   await page.getByRole('link', { name: `#${posts.at(-1)!.tags[0]}` }).click();
   await expect(page.locator('ink-post-card').first()).toBeVisible();
   await expectInert(page, dialogs);
+});
+
+test('the rendered pages the publisher writes are inert too: posts, the author page and its older pages', async ({
+  page,
+  stack,
+}) => {
+  test.setTimeout(300_000);
+  const dialogs = watchDialogs(page);
+  const handle = defaultHandle(authorId);
+  // The publisher renders from the table's stream: wait until the last post's page is there.
+  const last = posts.at(-1)!;
+  await expect(async () => {
+    const response = await page.request.get(`${stack.appUrl}${sitePaths.post(handle, last.slug)}`);
+    expect(response.status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+  for (const post of posts) {
+    await page.goto(`${stack.appUrl}${sitePaths.post(handle, post.slug)}`);
+    await expect(page.getByRole('heading', { level: 1 }).first()).toHaveText(post.title);
+    await expectInert(page, dialogs);
+  }
+  await page.goto(`${stack.appUrl}${sitePaths.author(handle)}`);
+  for (let pageNumber = 0; pageNumber < 5; pageNumber++) {
+    await expectInert(page, dialogs);
+    const older = page.getByRole('link', { name: 'Older posts →' });
+    if ((await older.count()) === 0) break;
+    await older.click();
+  }
+  // Hostile titles are text in the Atom feed and the sitemap too: both still parse as XML.
+  for (const path of [sitePaths.authorFeed(handle), sitePaths.sitemap()]) {
+    const text = await (await page.request.get(`${stack.appUrl}${path}`)).text();
+    const parsed = await page.evaluate(
+      (xml) => new DOMParser().parseFromString(xml, 'application/xml').querySelector('parsererror') === null,
+      text,
+    );
+    expect(parsed, path).toBe(true);
+  }
 });
 
 test('the editor’s preview renders the payloads inertly too (the same renderer readers get)', async ({
