@@ -10,6 +10,7 @@
  * No content write depends on a counter: anyone signed in can set one to a string, after which every
  * `ADD` on it fails.
  */
+
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -38,6 +39,7 @@ import {
   validateCommentBody,
 } from '../core/comment-items.ts';
 import { INDEX, KEY, keys, PARTITION_PREFIX } from '../core/model.ts';
+import { retryingConflicts } from './write-retry.ts';
 
 export type { Comment, CommentThread, PostRef } from '../core/comment-items.ts';
 export {
@@ -156,14 +158,16 @@ export async function postComment(store: CommentStore, input: NewComment): Promi
   const item = commentItem({ ...input, createdAt, commentId });
   let stored: Comment;
   try {
-    await store.documents.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': KEY.partition },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+    await retryingConflicts(() =>
+      store.documents.send(
+        new PutCommand({
+          TableName: store.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.partition },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
     );
     stored = {
       id: commentId,
@@ -211,7 +215,7 @@ export async function editComment(
 ): Promise<Comment> {
   const text = validateCommentBody(body);
   const updatedAt = now.toISOString();
-  await guard(
+  await guard(() =>
     store.documents.send(
       new UpdateCommand({
         TableName: store.tableName,
@@ -231,7 +235,7 @@ export async function editComment(
  * words). Deleting what is already gone is success: a re-sent delete meets its own earlier success.
  */
 export async function deleteComment(store: CommentStore, post: PostRef, comment: Comment): Promise<void> {
-  await guard(
+  await guard(() =>
     store.documents.send(
       new DeleteCommand({
         TableName: store.tableName,
@@ -249,7 +253,7 @@ export async function hideComment(
   comment: Pick<Comment, 'commenterId' | 'id'>,
   now: Date = new Date(),
 ): Promise<void> {
-  await guard(
+  await guard(() =>
     store.documents.send(
       new PutCommand({
         TableName: store.tableName,
@@ -268,7 +272,7 @@ export async function unhideComment(
 ): Promise<void> {
   const commenters = options.legacyMarker ? [comment.commenterId, undefined] : [comment.commenterId];
   for (const commenterId of commenters) {
-    await guard(
+    await guard(() =>
       store.documents.send(
         new DeleteCommand({
           TableName: store.tableName,
@@ -384,7 +388,7 @@ async function likedBy(store: CommentStore, userId: string, post: PostRef): Prom
   const liked = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await guard(
+    const page = await guard(() =>
       store.documents.send(
         new QueryCommand({
           TableName: store.tableName,
@@ -419,7 +423,7 @@ async function batchGet(
     let pending: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_LIMIT);
     for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
       if (attempt > 0) await pause(50 * 2 ** attempt);
-      const response = await guard(
+      const response = await guard(() =>
         store.documents.send(
           new BatchGetCommand({
             RequestItems: {
@@ -565,7 +569,7 @@ async function readItem(
   store: CommentStore,
   key: { PK: string; SK: string },
 ): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await guard(
+  const { Item } = await guard(() =>
     store.documents.send(new GetCommand({ TableName: store.tableName, Key: key, ConsistentRead: true })),
   );
   return Item;
@@ -599,9 +603,13 @@ function pause(ms: number): Promise<void> {
 }
 
 /** Runs a call, translating the errors the UI can explain into `CommentError`. */
-async function guard<T>(call: Promise<T>): Promise<T> {
+/**
+ * Runs one request, again after a transaction conflict (an item of it was in another transaction:
+ * nothing was written, so sending it again is safe), and turns what it throws into a typed error.
+ */
+async function guard<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call;
+    return await retryingConflicts(call);
   } catch (error) {
     throw toCommentError(error);
   }
