@@ -13,6 +13,8 @@ export interface Spread {
   samples: number;
 }
 
+/** Samples that are not finite numbers (a measurement that did not happen) are left out. */
 export function spread(samples: readonly number[]): Spread {
-  return { median: percentile(samples, 50), p95: percentile(samples, 95), samples: samples.length };
+  const kept = samples.filter(Number.isFinite);
+  return { median: percentile(kept, 50), p95: percentile(kept, 95), samples: kept.length };
 }
