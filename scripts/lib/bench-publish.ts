@@ -19,8 +19,9 @@ import { signInFromNode } from './node-sign-in.ts';
 export class S3WriteTally {
   #writes: { publisher: boolean }[] = [];
   readonly record = (entry: GatewayLogEntry) => {
+    // The gateway logs S3 calls as `<method> <path>`: PUT is PutObject (or a part), DELETE DeleteObject.
     if (entry.service !== 's3' || entry.status >= 300) return;
-    if (entry.operation !== 'PutObject' && entry.operation !== 'DeleteObject') return;
+    if (!/^(PUT|DELETE) /.test(entry.operation)) return;
     this.#writes.push({ publisher: entry.principal.includes('inkwell-publisher') });
   };
   mark(): number {
