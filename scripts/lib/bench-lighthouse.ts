@@ -1,6 +1,6 @@
 /**
  * Lighthouse's performance score (its default mobile run: simulated slow 4G and a 4x slower CPU),
- * one run per URL in a headless Chromium of its own, loopback only.
+ * in a headless Chromium of its own, loopback only.
  */
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -12,6 +12,8 @@ export interface LighthouseScore {
   fcp: number;
   lcp: number;
   tbt: number;
+  /** Every run's score, when more than one. */
+  runs?: number[];
 }
 
 const FLAGS = [

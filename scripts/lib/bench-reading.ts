@@ -26,6 +26,9 @@ export interface ReadingFigures {
   url: string;
   text: Spread;
   lcp: Spread;
+  /** Every load's time to text and LCP, in round order (NaN for a load whose text never showed). */
+  textSamples: number[];
+  lcpSamples: number[];
   /** JavaScript requested before the text was painted, gzip -9 of the bodies (median over the loads). */
   jsBeforeTextGzip: number;
   jsBeforeTextFiles: string[];
@@ -138,6 +141,14 @@ async function loadOnce(browser: Browser, target: ReadingTarget): Promise<Load> 
   }
 }
 
+/**
+ * A page against its baseline, round by round: each round loads both within a second or so, so the
+ * median of the per-round ratios is steadier than the ratio of medians when the machine's load drifts.
+ */
+export function pairedRatio(page: readonly number[], base: readonly number[]): number {
+  return spread(page.map((value, i) => value / base[i]!)).median;
+}
+
 /** Loads every target `loads` times, in turn, and sums up each one's timings and early scripts. */
 export async function measureReading(
   browser: Browser,
@@ -161,6 +172,8 @@ export async function measureReading(
         url: target.url,
         text: spread(runs.map((run) => run.text)),
         lcp: spread(runs.map((run) => run.lcp)),
+        textSamples: runs.map((run) => run.text),
+        lcpSamples: runs.map((run) => run.lcp),
         jsBeforeTextGzip: spread(jsBytes).median,
         jsBeforeTextFiles: [...new Set(runs.flatMap((run) => run.scripts.map((s) => new URL(s).pathname)))],
       };
