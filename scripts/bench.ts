@@ -176,55 +176,53 @@ function printSite(site: SiteFigures) {
 
 /** Builds into `outDir` (kept: the site measurements serve it) and sizes the chunks. */
 async function measureBundle(outDir: string) {
-  {
-    await build({
-      root,
-      logLevel: 'silent',
-      build: { outDir, emptyOutDir: true, manifest: true, sourcemap: false },
-    });
-    const manifest = JSON.parse(await readFile(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
-    const gz = async (file: string) => gzipSync(await readFile(join(outDir, file)), { level: 9 }).length;
-    /** A chunk and its static imports, transitively (what the browser must fetch before running it). */
-    const staticClosure = (key: string, seen = new Set<string>()): Set<string> => {
-      if (seen.has(key)) return seen;
-      seen.add(key);
-      for (const imported of manifest[key]?.imports ?? []) staticClosure(imported, seen);
-      return seen;
-    };
-    const keyOf = (source: string) => {
-      // Entries are keyed by their source; shared chunks by `_<module name>-<hash>.js`.
-      const shared = `_${source.split('/').pop()!.replace(/\.ts$/, '')}-`;
-      const key = Object.keys(manifest).find(
-        (k) => k === source || k.endsWith(source) || (k.startsWith(shared) && k.endsWith('.js')),
-      );
-      if (!key) throw new Error(`${source} is not in the build manifest`);
-      return key;
-    };
-    const sum = async (keys: Iterable<string>) => {
-      let total = 0;
-      for (const key of keys) total += await gz(manifest[key]!.file);
-      return total;
-    };
-    const reader = staticClosure(keyOf('index.html'));
-    const writePage = staticClosure(keyOf('src/pages/ink-write-page/ink-write-page.ts'));
-    const editor = staticClosure(keyOf('src/components/ink-editor/ink-editor.ts'));
-    const renderer = staticClosure(keyOf('src/markdown/render.ts'));
-    const writerExtra = new Set([...writePage, ...editor].filter((key) => !reader.has(key)));
-    const rendererOnly = new Set([...renderer].filter((key) => !reader.has(key)));
-    const editorOnly = new Set(
-      [...editor].filter((key) => !reader.has(key) && !writePage.has(key) && !renderer.has(key)),
+  await build({
+    root,
+    logLevel: 'silent',
+    build: { outDir, emptyOutDir: true, manifest: true, sourcemap: false },
+  });
+  const manifest = JSON.parse(await readFile(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+  const gz = async (file: string) => gzipSync(await readFile(join(outDir, file)), { level: 9 }).length;
+  /** A chunk and its static imports, transitively (what the browser must fetch before running it). */
+  const staticClosure = (key: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(key)) return seen;
+    seen.add(key);
+    for (const imported of manifest[key]?.imports ?? []) staticClosure(imported, seen);
+    return seen;
+  };
+  const keyOf = (source: string) => {
+    // Entries are keyed by their source; shared chunks by `_<module name>-<hash>.js`.
+    const shared = `_${source.split('/').pop()!.replace(/\.ts$/, '')}-`;
+    const key = Object.keys(manifest).find(
+      (k) => k === source || k.endsWith(source) || (k.startsWith(shared) && k.endsWith('.js')),
     );
-    const embed = await measureEmbed(outDir);
-    return {
-      embed,
-      readerBytes: await sum(reader),
-      readerChunks: reader.size,
-      editorBytes: await sum(editorOnly),
-      rendererBytes: await sum(rendererOnly),
-      writerExtraBytes: await sum(writerExtra),
-      writerChunks: writerExtra.size,
-    };
-  }
+    if (!key) throw new Error(`${source} is not in the build manifest`);
+    return key;
+  };
+  const sum = async (keys: Iterable<string>) => {
+    let total = 0;
+    for (const key of keys) total += await gz(manifest[key]!.file);
+    return total;
+  };
+  const reader = staticClosure(keyOf('index.html'));
+  const writePage = staticClosure(keyOf('src/pages/ink-write-page/ink-write-page.ts'));
+  const editor = staticClosure(keyOf('src/components/ink-editor/ink-editor.ts'));
+  const renderer = staticClosure(keyOf('src/markdown/render.ts'));
+  const writerExtra = new Set([...writePage, ...editor].filter((key) => !reader.has(key)));
+  const rendererOnly = new Set([...renderer].filter((key) => !reader.has(key)));
+  const editorOnly = new Set(
+    [...editor].filter((key) => !reader.has(key) && !writePage.has(key) && !renderer.has(key)),
+  );
+  const embed = await measureEmbed(outDir);
+  return {
+    embed,
+    readerBytes: await sum(reader),
+    readerChunks: reader.size,
+    editorBytes: await sum(editorOnly),
+    rendererBytes: await sum(rendererOnly),
+    writerExtraBytes: await sum(writerExtra),
+    writerChunks: writerExtra.size,
+  };
 }
 
 // --- 2. Read capacity ----------------------------------------------------------------------------
@@ -276,88 +274,86 @@ function minimumUnits(bytes: number): number {
 }
 
 async function measureCapacity(stack: LocalStack) {
-  {
-    const seeded = await seedDemoContent({ config: stack.appConfig, postsPerAuthor: POSTS_PER_AUTHOR });
-    const capacity: Capacity = { units: 0, calls: 0, bytes: 0 };
-    const clients = createAwsClients({
-      region: stack.appConfig.region,
-      endpoint: stack.gatewayUrl,
-      credentials: LOCAL_ADMIN_CREDENTIALS,
-      plugins: [capacityRecorder(capacity)],
-    });
-    const store: PostStore = { documents: clients.documents, tableName: stack.tableName };
-    const measure = async (read: () => Promise<FeedPage>) => {
-      const before = { ...capacity };
-      const page = await read();
-      return {
-        page,
-        units: capacity.units - before.units,
-        calls: capacity.calls - before.calls,
-        bytes: capacity.bytes - before.bytes,
-        minimum: minimumUnits(capacity.bytes - before.bytes),
-      };
-    };
-
-    const feedRows: { units: number; calls: number; minimum: number; posts: number; bytes: number }[] = [];
-    let cursor: string | undefined;
-    do {
-      const result = await measure(() =>
-        listFeed(clients.documents, stack.tableName, { limit: 20, ...(cursor ? { cursor } : {}) }),
-      );
-      feedRows.push({
-        units: result.units,
-        calls: result.calls,
-        minimum: result.minimum,
-        bytes: result.bytes,
-        posts: result.page.posts.length,
-      });
-      cursor = result.page.next;
-    } while (cursor);
-
-    const tag = await measure(() => listTag(store, 'demo', { limit: 20 }));
-    const author = await measure(() => listAuthorPosts(store, seeded.authors[0]!, { limit: 20 }));
-
-    // Scan-and-filter: the newest 20 published posts need every item read (a Scan cannot sort), then
-    // sorted in the client. One full pass per feed page, unless cached.
-    const scanBefore = { ...capacity };
-    const published: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await clients.documents.send(
-        new ScanCommand({
-          TableName: stack.tableName,
-          FilterExpression: '#type = :post AND begins_with(#pk, :public) AND begins_with(#sk, :postKey)',
-          ExpressionAttributeNames: { '#type': 'type', '#pk': 'PK', '#sk': 'SK' },
-          ExpressionAttributeValues: {
-            ':post': 'post',
-            ':public': PARTITION_PREFIX.public,
-            ':postKey': POST_SORT_PREFIX,
-          },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      published.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    const scan = {
-      units: capacity.units - scanBefore.units,
-      calls: capacity.calls - scanBefore.calls,
-      bytes: capacity.bytes - scanBefore.bytes,
-    };
-    const firstPage = feedRows[0]!;
-    clients.destroy();
+  const seeded = await seedDemoContent({ config: stack.appConfig, postsPerAuthor: POSTS_PER_AUTHOR });
+  const capacity: Capacity = { units: 0, calls: 0, bytes: 0 };
+  const clients = createAwsClients({
+    region: stack.appConfig.region,
+    endpoint: stack.gatewayUrl,
+    credentials: LOCAL_ADMIN_CREDENTIALS,
+    plugins: [capacityRecorder(capacity)],
+  });
+  const store: PostStore = { documents: clients.documents, tableName: stack.tableName };
+  const measure = async (read: () => Promise<FeedPage>) => {
+    const before = { ...capacity };
+    const page = await read();
     return {
-      seeded: seeded.posts,
-      authorId: seeded.authors[0]!,
-      newestSlug: author.page.posts[0]!.slug,
-      published: published.length,
-      feedRows,
-      tag,
-      author,
-      scan,
-      firstPage,
+      page,
+      units: capacity.units - before.units,
+      calls: capacity.calls - before.calls,
+      bytes: capacity.bytes - before.bytes,
+      minimum: minimumUnits(capacity.bytes - before.bytes),
     };
-  }
+  };
+
+  const feedRows: { units: number; calls: number; minimum: number; posts: number; bytes: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const result = await measure(() =>
+      listFeed(clients.documents, stack.tableName, { limit: 20, ...(cursor ? { cursor } : {}) }),
+    );
+    feedRows.push({
+      units: result.units,
+      calls: result.calls,
+      minimum: result.minimum,
+      bytes: result.bytes,
+      posts: result.page.posts.length,
+    });
+    cursor = result.page.next;
+  } while (cursor);
+
+  const tag = await measure(() => listTag(store, 'demo', { limit: 20 }));
+  const author = await measure(() => listAuthorPosts(store, seeded.authors[0]!, { limit: 20 }));
+
+  // Scan-and-filter: the newest 20 published posts need every item read (a Scan cannot sort), then
+  // sorted in the client. One full pass per feed page, unless cached.
+  const scanBefore = { ...capacity };
+  const published: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await clients.documents.send(
+      new ScanCommand({
+        TableName: stack.tableName,
+        FilterExpression: '#type = :post AND begins_with(#pk, :public) AND begins_with(#sk, :postKey)',
+        ExpressionAttributeNames: { '#type': 'type', '#pk': 'PK', '#sk': 'SK' },
+        ExpressionAttributeValues: {
+          ':post': 'post',
+          ':public': PARTITION_PREFIX.public,
+          ':postKey': POST_SORT_PREFIX,
+        },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    published.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  const scan = {
+    units: capacity.units - scanBefore.units,
+    calls: capacity.calls - scanBefore.calls,
+    bytes: capacity.bytes - scanBefore.bytes,
+  };
+  const firstPage = feedRows[0]!;
+  clients.destroy();
+  return {
+    seeded: seeded.posts,
+    authorId: seeded.authors[0]!,
+    newestSlug: author.page.posts[0]!.slug,
+    published: published.length,
+    feedRows,
+    tag,
+    author,
+    scan,
+    firstPage,
+  };
 }
 
 const outDir = await mkdtemp(join(tmpdir(), 'inkwell-bench-build-'));
