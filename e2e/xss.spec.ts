@@ -169,6 +169,16 @@ async function findLiveContent(page: Page): Promise<string[]> {
     visit(document);
     // The document itself: only the app's own scripts.
     for (const script of document.scripts) {
+      // JSON-LD is data, never run; it must still parse as JSON (no text closed the element early).
+      if (script.type === 'application/ld+json' && !script.src) {
+        try {
+          JSON.parse(script.textContent ?? '');
+          continue;
+        } catch {
+          found.push('a JSON-LD block that is not JSON');
+          continue;
+        }
+      }
       if (!script.src || new URL(script.src).origin !== location.origin)
         found.push('a foreign <script> in the document');
     }
