@@ -3,6 +3,7 @@
  * the item size that keeps a post inside one DynamoDB item. Pure functions: the editor checks as the
  * writer types, the data layer checks again before every write.
  */
+import { TAG_PATTERN } from '../core/site/site-model.ts';
 import { PostTooLargeError, PostValidationError } from './post-errors.ts';
 
 export const POST_LIMITS = {
@@ -19,7 +20,7 @@ export const POST_LIMITS = {
 } as const;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const TAG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export { TAG_PATTERN };
 
 /** Letters that Unicode decomposition does not reduce to ASCII. */
 const TRANSLITERATIONS: Record<string, string> = {

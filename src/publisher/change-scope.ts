@@ -8,6 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import { PARTITION_PREFIX, POST_SORT_PREFIX } from '../core/model.ts';
 import { postRef, type SiteScope } from '../core/site/build-site.ts';
+import { isSiteTag } from '../core/site/site-model.ts';
 
 export function emptyScope(): SiteScope {
   return { indexes: false, authors: new Set(), tags: new Set(), posts: new Set() };
@@ -63,14 +64,14 @@ export function scopeOfRecord(record: DynamoDBRecord): SiteScope {
     scope.indexes = true;
     scope.authors.add(owner);
     scope.posts.add(postRef(owner, slug));
-    for (const i of images) for (const tag of strings(i.tags)) scope.tags.add(tag);
+    for (const i of images) for (const tag of strings(i.tags).filter(isSiteTag)) scope.tags.add(tag);
   } else if (sk === 'PROFILE') {
     scope.indexes = true;
     scope.authors.add(owner);
     // Every page that shows the author's name or handle: the publisher widens this to all their posts and tags.
   } else if (sk.startsWith('T#')) {
     const [, tag] = sk.split('#');
-    if (tag) scope.tags.add(tag);
+    if (tag && isSiteTag(tag)) scope.tags.add(tag);
   } else if (sk.startsWith('C#')) {
     // C#<authorId>#<slug>#<time>#<id>: author ids may contain ':' but never '#'.
     const [, authorId, slug] = sk.split('#');

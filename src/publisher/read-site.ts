@@ -14,7 +14,7 @@ import { buildThreads, readPostItems } from '../core/comment-items.ts';
 import type { MarkdownRenderer } from '../core/markdown/render.ts';
 import { INDEX, KEY, keys, PARTITION_PREFIX, POST_SORT_PREFIX } from '../core/model.ts';
 import type { PostDetail } from '../core/site/build-site.ts';
-import type { SiteComment, SitePost } from '../core/site/site-model.ts';
+import { isSiteTag, type SiteComment, type SitePost } from '../core/site/site-model.ts';
 
 export interface TableReader {
   documents: DynamoDBDocumentClient;
@@ -45,7 +45,7 @@ export function sitePostFromItem(item: Record<string, unknown>): SitePost | null
     slug: sk.slice(POST_SORT_PREFIX.length),
     title,
     excerpt: text(item.excerpt),
-    tags: list(item.tags).slice(0, 5),
+    tags: list(item.tags).filter(isSiteTag).slice(0, 5),
     publishedAt,
     updatedAt: text(item.updatedAt) || publishedAt,
     readingMinutes: Number.isFinite(minutes) && minutes > 0 ? Math.round(minutes) : 1,

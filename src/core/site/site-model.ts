@@ -45,6 +45,18 @@ export function countVisibleComments(comments: readonly SiteComment[]): number {
   return comments.reduce((sum, c) => sum + (c.removed ? 0 : 1) + countVisibleComments(c.replies), 0);
 }
 
+/** A tag as the editor makes them (src/data/post-rules.ts uses this rule): lower-case words and dashes. */
+export const TAG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const TAG_MAX_LENGTH = 30;
+
+/**
+ * Tags the site renders pages for. A client with its own keys can store any tag; one that breaks the
+ * rule is left off the public pages rather than given a page (or a key) of its own.
+ */
+export function isSiteTag(tag: string): boolean {
+  return tag.length <= TAG_MAX_LENGTH && TAG_PATTERN.test(tag);
+}
+
 export const HANDLE_RULE = /^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$/;
 
 /**
