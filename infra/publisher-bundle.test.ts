@@ -28,6 +28,13 @@ describe('the publisher bundle', () => {
   it('loads in plain Node from the unzipped files alone and answers an empty stream batch', async () => {
     // Unzipped where no node_modules is reachable, as in Lambda: nothing may be left unbundled.
     for (const [name, body] of Object.entries(unzipSync(bundle.zip))) await writeFile(join(dir, name), body);
+    // What Lambda and the template set (infra/publisher-stack.ts): the handler needs nothing else.
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 'inkwell',
+      BUCKET_NAME: 'inkwell-assets',
+      SITE_URL: 'https://blog.example',
+    });
     const require = createRequire(join(dir, 'index.js'));
     const [file, exported] = PUBLISHER_HANDLER.split('.') as [string, string];
     const module = require(join(dir, `${file}.js`)) as Record<string, (event: unknown) => Promise<unknown>>;
