@@ -10,7 +10,7 @@
  * and the local dev server (which calls `isAppPath`) cannot disagree; tests evaluate the generated
  * source on sample URLs.
  */
-import { APP_PATH_PREFIXES, PAGES_PREFIX } from '../src/core/site/paths.ts';
+import { APP_EXACT_PATHS, APP_PATH_PREFIXES, PAGES_PREFIX } from '../src/core/site/paths.ts';
 import { IMAGE_TYPES } from '../src/data/asset-validation.ts';
 import { AWS_CSP_SOURCES, contentSecurityPolicy, HSTS, REFERRER_POLICY } from './security-headers.ts';
 
@@ -46,7 +46,9 @@ export const CDN_LOGICAL_ID = {
  */
 export function routerFunctionCode(): string {
   return `var APP_PATH_PREFIXES = ${JSON.stringify(APP_PATH_PREFIXES)};
+var APP_EXACT_PATHS = ${JSON.stringify(APP_EXACT_PATHS)};
 function isAppPath(path) {
+  if (APP_EXACT_PATHS.indexOf(path) !== -1) return true;
   for (var i = 0; i < APP_PATH_PREFIXES.length; i++) {
     var prefix = APP_PATH_PREFIXES[i];
     if (path === prefix || path.indexOf(prefix) === 0) return true;

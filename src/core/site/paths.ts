@@ -44,9 +44,13 @@ export const APP_PATH_PREFIXES = [
   ...TRANSITIONAL_APP_READER_PREFIXES,
 ] as const;
 
+/** Exact paths the app answers (transitional: the home page, with the reader prefixes above). */
+export const APP_EXACT_PATHS = ['/'] as const;
+
 export function isAppPath(pathname: string): boolean {
   return (
-    pathname === '/' || APP_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))
+    (APP_EXACT_PATHS as readonly string[]).includes(pathname) ||
+    APP_PATH_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))
   );
 }
 
