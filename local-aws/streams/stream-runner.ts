@@ -100,7 +100,8 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string, region: 
 export async function startStreamRunner(options: StreamRunnerOptions): Promise<StreamRunner> {
   const log = options.log ?? (() => {});
   const batchSize = options.batchSize ?? 100;
-  const maxAttempts = options.maxAttempts ?? 3;
+  // As the template's event source mapping: MaximumRetryAttempts 5, so six attempts in all.
+  const maxAttempts = options.maxAttempts ?? 6;
   const pollInterval = options.pollIntervalMs ?? 200;
   const settings = { endpoint: options.endpoint, region: options.region, credentials: options.credentials };
   const dynamodb = new DynamoDBClient(settings);
