@@ -171,11 +171,18 @@ async function renderScope(
     }
     return true;
   });
-  await mapWithConcurrency(changed, 8, async (object) => {
-    await deps.store.put(object);
-    manifest.objects[object.key] = objectHash(object);
-    result.written.push(object.key);
-  });
+  // Pages first, then the indexes that link to them, then sitemap and feeds (SiteObject.phase).
+  for (const phase of [0, 1, 2] as const) {
+    await mapWithConcurrency(
+      changed.filter((object) => object.phase === phase),
+      8,
+      async (object) => {
+        await deps.store.put(object);
+        manifest.objects[object.key] = objectHash(object);
+        result.written.push(object.key);
+      },
+    );
+  }
   const produced = new Set(build.objects.map((o) => o.key));
   const gone = Object.keys(manifest.objects).filter((key) => build.owns(key) && !produced.has(key));
   await mapWithConcurrency(gone, 8, async (key) => {

@@ -49,6 +49,12 @@ export interface SiteObject {
   body: string;
   contentType: string;
   cacheControl: string;
+  /**
+   * Write order: 0 pages nothing else depends on being there (posts, redirects, claims), 1 the index
+   * pages that link to them, 2 the sitemap and feeds. Written in that order, a link is never published
+   * before the page it points to.
+   */
+  phase: 0 | 1 | 2;
 }
 
 export interface SiteBuild {
@@ -70,11 +76,17 @@ const TYPES = {
   json: 'application/json; charset=utf-8',
 } as const;
 
-const object = (path: string, body: string, contentType: string): SiteObject => ({
+const object = (
+  path: string,
+  body: string,
+  contentType: string,
+  phase: SiteObject['phase'] = 0,
+): SiteObject => ({
   key: pageKeyForPath(path),
   body,
   contentType,
   cacheControl: PAGE_CACHE_CONTROL,
+  phase,
 });
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -104,7 +116,9 @@ export function buildSite(
   ) => {
     for (const slice of paginate(list)) {
       const path = slice.page === 0 ? base.firstPath : base.archivePath(slice.page);
-      objects.push(object(path, renderIndexPage({ config, authors, slice, ...base, ...page }), TYPES.html));
+      objects.push(
+        object(path, renderIndexPage({ config, authors, slice, ...base, ...page }), TYPES.html, 1),
+      );
     }
   };
 
@@ -123,7 +137,7 @@ export function buildSite(
         empty: 'Nothing published yet.',
       },
     );
-    objects.push(object(sitePaths.sitemap(), renderSitemap(config, posts, authors), TYPES.xml));
+    objects.push(object(sitePaths.sitemap(), renderSitemap(config, posts, authors), TYPES.xml, 2));
     objects.push(
       object(
         sitePaths.siteFeed(),
@@ -136,6 +150,7 @@ export function buildSite(
           title: config.siteName,
         }),
         TYPES.atom,
+        2,
       ),
     );
     objects.push(object(sitePaths.robots(), renderRobots(config), TYPES.text));
@@ -181,6 +196,7 @@ export function buildSite(
           author,
         }),
         TYPES.atom,
+        2,
       ),
     );
     for (const handle of handles) {
