@@ -93,12 +93,15 @@ export function isLiked(liked: ReadonlySet<string>, comment: Pick<Comment, 'comm
   return liked.has(commentRef(comment)) || liked.has(comment.id);
 }
 
-/** A post's comments, the author's hide markers, like counts and the viewer's likes. */
-export async function listComments(
+/**
+ * Every `by-post` item of a post (its comments and the author's hide markers), as stored: the widget
+ * and the publisher both read a post's comments through this, then believe only what readPostItems does.
+ */
+export async function queryPostItems(
   store: CommentStore,
   post: PostRef,
-  options: { viewerId?: string; signal?: AbortSignal } = {},
-): Promise<PostComments> {
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -111,11 +114,21 @@ export async function listComments(
         ExpressionAttributeValues: { ':pk': keys.postRef(post.authorId, post.slug) },
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
-      options.signal ? { abortSignal: options.signal } : {},
+      signal ? { abortSignal: signal } : {},
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey && items.length < MAX_ITEMS_PER_POST);
+  return items;
+}
+
+/** A post's comments, the author's hide markers, like counts and the viewer's likes. */
+export async function listComments(
+  store: CommentStore,
+  post: PostRef,
+  options: { viewerId?: string; signal?: AbortSignal } = {},
+): Promise<PostComments> {
+  const items = await queryPostItems(store, post, options.signal);
   const parsed = readPostItems(post, items);
   const [likes, liked] = await Promise.all([
     likeCounts(store, parsed.comments),

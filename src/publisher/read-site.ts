@@ -13,8 +13,10 @@ import {
 import { buildThreads, readPostItems } from '../core/comment-items.ts';
 import type { MarkdownRenderer } from '../core/markdown/render.ts';
 import { INDEX, KEY, keys, PARTITION_PREFIX, POST_SORT_PREFIX } from '../core/model.ts';
+import { summaryFromItem } from '../core/post-items.ts';
 import type { PostDetail } from '../core/site/build-site.ts';
 import { isSiteTag, type SiteComment, type SitePost } from '../core/site/site-model.ts';
+import { queryPostItems } from '../data/comments.ts';
 
 export interface TableReader {
   documents: DynamoDBDocumentClient;
@@ -25,31 +27,25 @@ export interface TableReader {
 const EMPTY_YEARS_BEFORE_END = 5;
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
-const list = (value: unknown) =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
-/** A published-post item (table or index) as the indexes list it; null if it is not one. */
+/**
+ * A published-post item (table or index) as the indexes list it; null if it is not one. The card's
+ * fields are core's `summaryFromItem` (author and slug from the keys, a name that disagrees with the
+ * partition withheld); the publisher only drops what it will not put on a public page.
+ */
 export function sitePostFromItem(item: Record<string, unknown>): SitePost | null {
   const pk = text(item[KEY.partition]);
   const sk = text(item[KEY.sort]);
   if (!pk.startsWith(PARTITION_PREFIX.public) || !sk.startsWith(POST_SORT_PREFIX)) return null;
-  const publishedAt = text(item.publishedAt);
-  const title = text(item.title);
-  if (!publishedAt || !title || Number.isNaN(Date.parse(publishedAt))) return null;
-  const minutes = Number(item.readingMinutes);
-  const cover = text(item.cover);
+  const summary = summaryFromItem(item);
+  if (!summary.title || !summary.publishedAt || Number.isNaN(Date.parse(summary.publishedAt))) return null;
+  const { cover, ...rest } = summary;
   return {
-    // Who wrote it is the partition, and the slug the sort key: never the item's own claims.
-    authorId: pk.slice(PARTITION_PREFIX.public.length),
-    authorName: text(item.authorName),
-    slug: sk.slice(POST_SORT_PREFIX.length),
-    title,
-    excerpt: text(item.excerpt),
-    tags: list(item.tags).filter(isSiteTag).slice(0, 5),
-    publishedAt,
-    updatedAt: text(item.updatedAt) || publishedAt,
-    readingMinutes: Number.isFinite(minutes) && minutes > 0 ? Math.round(minutes) : 1,
-    ...(/^https?:\/\//.test(cover) ? { cover } : {}),
+    ...rest,
+    tags: summary.tags.filter(isSiteTag).slice(0, 5),
+    readingMinutes: Math.max(1, Math.round(summary.readingMinutes)),
+    updatedAt: text(item.updatedAt) || summary.publishedAt,
+    ...(cover && /^https?:\/\//.test(cover) ? { cover } : {}),
   };
 }
 
@@ -150,22 +146,7 @@ export async function readVisibleComments(
   slug: string,
   render: MarkdownRenderer,
 ): Promise<SiteComment[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await reader.documents.send(
-      new QueryCommand({
-        TableName: reader.tableName,
-        IndexName: INDEX.byPost.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': INDEX.byPost.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.postRef(authorId, slug) },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryPostItems(reader, { authorId, slug });
   const threads = buildThreads(readPostItems({ authorId, slug }, items));
   return threads.map((thread) => ({
     id: thread.id,

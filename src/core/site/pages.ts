@@ -34,7 +34,7 @@ const absolute = (config: SiteConfig, path: string) => `${config.siteUrl.replace
 const dateText = (iso: string) =>
   new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
 
-function layout(config: SiteConfig, head: Head, main: RawHtml, islands: RawHtml | string = ''): string {
+function layout(config: SiteConfig, head: Head, main: RawHtml): string {
   const url = absolute(config, head.path);
   return html`<!doctype html>
 <html lang="en">
@@ -66,7 +66,7 @@ ${head.feed ? html`<link rel="alternate" type="application/atom+xml" title="${he
 ${main}
 </main>
 <footer><a href="${sitePaths.siteFeed()}">Atom feed</a> · <a href="${sitePaths.sitemap()}">Sitemap</a></footer>
-${islands}<script src="/islands.js" defer></script>
+<script src="/islands.js" defer></script>
 </body>
 </html>
 `.value;
