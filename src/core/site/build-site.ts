@@ -50,8 +50,8 @@ export interface SiteObject {
   contentType: string;
   cacheControl: string;
   /**
-   * Write order: 0 pages nothing else depends on being there (posts, redirects, claims), 1 the index
-   * pages that link to them, 2 the sitemap and feeds. Written in that order, a link is never published
+   * Write order: 0 pages nothing else depends on being there (posts, redirects), 1 the index pages
+   * that link to them, 2 the sitemap, feeds and handle claims. Written in that order, a link is never published
    * before the page it points to.
    */
   phase: 0 | 1 | 2;
@@ -200,8 +200,9 @@ export function buildSite(
       ),
     );
     for (const handle of handles) {
+      // Last: the profile form says "live" when it sees the claim, so the pages must be there first.
       objects.push(
-        object(sitePaths.handleClaim(handle), `${JSON.stringify({ handle, authorId: id })}\n`, TYPES.json),
+        object(sitePaths.handleClaim(handle), `${JSON.stringify({ handle, authorId: id })}\n`, TYPES.json, 2),
       );
       if (handle !== author.handle) {
         objects.push(
