@@ -9,6 +9,7 @@ import type { MarkdownRenderer } from '../core/markdown/render.ts';
 import { buildSite, type PostDetail, postRef, type SiteScope } from '../core/site/build-site.ts';
 import {
   countVisibleComments,
+  defaultHandle,
   type SiteAuthor,
   type SiteConfig,
   type SitePost,
@@ -129,12 +130,20 @@ async function renderScope(
     if (post.authorName) latestName.set(post.authorId, post.authorName);
   }
   const authors = new Map<string, SiteAuthor>();
-  for (const id of authorIds)
+  const published = new Set(posts.map((post) => post.authorId));
+  for (const id of authorIds) {
+    // Neither a profile nor a published post (the author deleted their data): no pages at all.
+    if (!profiles.has(id) && !published.has(id)) continue;
     authors.set(id, siteAuthor(manifest, id, profiles.get(id), latestName.get(id) ?? ''));
+  }
 
   // An author whose name or handle changed is on every page of theirs: render them all.
   for (const id of scope.authors) {
-    const author = authors.get(id)!;
+    const author = authors.get(id);
+    if (!author) {
+      delete manifest.rendered[id];
+      continue;
+    }
     const signature = `${author.handle}\n${author.name}`;
     if (manifest.rendered[id] === signature) continue;
     manifest.rendered[id] = signature;
@@ -156,7 +165,15 @@ async function renderScope(
         comments: manifest.commentCounts[ref] ?? 0,
       })),
       authors,
-      formerHandles: new Map([...authors.keys()].map((id) => [id, formerHandles(manifest, id)])),
+      // An author without pages leaves every handle they held, the current one too: all their pages go.
+      formerHandles: new Map(
+        [...authorIds].map((id) => [
+          id,
+          authors.has(id)
+            ? formerHandles(manifest, id)
+            : [defaultHandle(id), ...(manifest.history[id] ?? [])],
+        ]),
+      ),
     },
     scope,
     details,

@@ -161,11 +161,12 @@ export function buildSite(
     const handles = handlesOf(id);
     for (const handle of handles) {
       owned.push(new RegExp(`^${keyPattern(sitePaths.author(handle))}(?:/page/\\d+|/feed\\.atom)?$`));
-      owned.push(new RegExp(`^${keyPattern(sitePaths.handleClaim(handle))}$`));
     }
     owned.push(new RegExp(`^${keyPattern(sitePaths.legacyAuthor(id))}$`));
     const author = authors.get(id);
+    // An author without pages (their data deleted) keeps their handles reserved: the claim files stay.
     if (!author) continue;
+    for (const handle of handles) owned.push(new RegExp(`^${keyPattern(sitePaths.handleClaim(handle))}$`));
     const own = posts.filter((post) => post.authorId === id);
     const feedPath = sitePaths.authorFeed(author.handle);
     const feedTitle = `${author.name} on ${config.siteName}`;

@@ -28,6 +28,7 @@ import { setPageMeta } from '../page-meta.ts';
 import { styles } from './ink-profile-page.styles.ts';
 import '../../components/ink-asset-uploader/ink-asset-uploader.ts';
 import '../../components/ink-media-library/ink-media-library.ts';
+import './ink-your-data.ts';
 import type { InkAssetUploader } from '../../components/ink-asset-uploader/ink-asset-uploader.component.ts';
 
 /** What each rule's code means to the writer. */
@@ -86,12 +87,15 @@ export class InkProfilePage extends LitElement {
     problems: { state: true },
     outcome: { state: true },
     libraryOpen: { state: true },
+    accountDeleted: { state: true },
   };
 
   declare fields: ProfileInput;
   declare problems: Partial<Record<ProfileField, string>>;
   declare outcome: Outcome;
   declare libraryOpen: boolean;
+  /** Set once "Your data" deleted everything and signed out: what the signed-out page then says. */
+  declare accountDeleted: boolean;
   #poll: AbortController | undefined;
   readonly #session = new ContextConsumer(this, { context: awsSessionContext, subscribe: true });
 
@@ -101,6 +105,7 @@ export class InkProfilePage extends LitElement {
     this.problems = {};
     this.outcome = { state: 'idle' };
     this.libraryOpen = false;
+    this.accountDeleted = false;
   }
 
   override disconnectedCallback(): void {
@@ -241,6 +246,13 @@ export class InkProfilePage extends LitElement {
     const session = this.#session.value;
     if (session && !session.user) {
       return html`<h1>Profile</h1>
+        ${
+          this.accountDeleted
+            ? html`<p role="status" id="account-deleted">
+                Your account data is deleted and you are signed out. Your pages leave the site within a minute.
+              </p>`
+            : nothing
+        }
         <p>Sign in to choose your handle, name, bio and avatar.</p>`;
     }
     return html`<h1>Profile</h1>
@@ -368,6 +380,11 @@ export class InkProfilePage extends LitElement {
         @ink-close=${() => {
           this.libraryOpen = false;
         }}
-      ></ink-media-library>`;
+      ></ink-media-library>
+      <ink-your-data
+        @ink-account-deleted=${() => {
+          this.accountDeleted = true;
+        }}
+      ></ink-your-data>`;
   }
 }
