@@ -256,6 +256,50 @@ describe('the publisher, driven by the table stream', () => {
     expect((await page('/@bobby/bobs-post')).status).toBe(200);
     expect((await page(`/@${bobHandle}/bobs-post`)).text).toContain('url=/@bobby/bobs-post');
   });
+
+  it('an author who deletes their profile and every post loses every page; their handle stays reserved', async () => {
+    const CAROL = 'us-east-1:00000000-0000-4000-8000-0000000ca201';
+    await putProfile(CAROL, 'carol-gone', 'Carol Chen', '2026-11-05T09:00:00.000Z');
+    const carols = post({
+      authorId: CAROL,
+      authorName: 'Carol Chen',
+      slug: 'carols-post',
+      title: 'Carol was here',
+      tags: ['static'],
+    });
+    await putPublished(carols);
+    await drained();
+    const paths = [
+      '/@carol-gone',
+      '/@carol-gone/carols-post',
+      '/@carol-gone/feed.atom',
+      `/@${defaultHandle(CAROL)}`,
+      `/authors/${CAROL}`,
+    ];
+    for (const path of paths) expect((await page(path)).status, path).toBe(200);
+    expect((await page('/sitemap.xml')).text).toContain('/@carol-gone/carols-post');
+
+    // "Delete my account data" deletes the items by key; the publisher sees it on the stream.
+    for (const item of [publishedItem(carols), ...tagItems(carols), keys.profile(CAROL)]) {
+      await admin.documents.send(
+        new DeleteCommand({ TableName: stack.tableName, Key: { PK: item.PK, SK: item.SK } }),
+      );
+    }
+    await drained();
+    for (const path of paths) expect((await page(path)).status, path).not.toBe(200);
+    expect((await page('/sitemap.xml')).text).not.toContain('carol');
+    expect((await page('/feed.atom')).text).not.toContain('Carol was here');
+    expect((await page('/tags/static')).text).not.toContain('Carol was here');
+    expect(JSON.parse((await page('/_handles/carol-gone.json')).text)).toEqual({
+      handle: 'carol-gone',
+      authorId: CAROL,
+    });
+    // Nobody else gets it.
+    await putProfile(BOB, 'carol-gone', 'Bob Baker', '2026-11-05T10:00:00.000Z');
+    await drained();
+    expect((await page('/@carol-gone')).status).not.toBe(200);
+    expect(JSON.parse((await page('/_handles/carol-gone.json')).text).authorId).toBe(CAROL);
+  });
 });
 
 describe('delivery', () => {
