@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import AxeBuilder from '@axe-core/playwright';
 import { unzipSync } from 'fflate';
 import { defaultHandle } from '../src/core/site/site-model.ts';
 import { likeComment, postComment } from '../src/data/comments.ts';
@@ -129,6 +130,8 @@ test('@write-path a writer downloads all their data, then deletes it; their page
   await expect(summary).toContainText('2 uploaded files');
   await expect(summary).toContainText('your profile and your author page');
   await expect(summary).toContainText('Replies other people wrote to your comments stay');
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   const confirm = page.getByRole('button', { name: 'Delete my account data', exact: true });
   await expect(confirm).toBeDisabled();
   await page.getByLabel('Type DELETE to confirm').fill('delete');

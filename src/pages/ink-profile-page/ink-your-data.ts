@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { awsSessionContext } from '../../app/contexts.ts';
 import { describeError } from '../../app/errors.ts';
 import { forgetUser } from '../../app/forget-user.ts';
+import { sweepStaleUploads } from '../../aws/multipart-upload.ts';
 import { indexedDbJournal } from '../../aws/upload-journal.ts';
 import {
   type AccountInventory,
@@ -164,12 +165,16 @@ export class InkYourData extends LitElement {
           this.removal = { state: 'running', inventory, progress };
         },
       });
+      const journal = typeof indexedDB === 'undefined' ? undefined : indexedDbJournal();
+      // Uploads this device left unfinished are parts in S3 no listing shows: abort them (best effort;
+      // the bucket's lifecycle rule aborts any left after a week).
+      if (journal) {
+        await sweepStaleUploads({ s3: session.clients().s3, journal, owner: userId, maxAgeMs: -1 }).catch(
+          () => 0,
+        );
+      }
       await forgetUser(
-        {
-          local: localStorage,
-          session: sessionStorage,
-          ...(typeof indexedDB === 'undefined' ? {} : { journal: indexedDbJournal() }),
-        },
+        { local: localStorage, session: sessionStorage, ...(journal ? { journal } : {}) },
         userId,
       );
       this.dispatchEvent(new InkAccountDeletedEvent());
