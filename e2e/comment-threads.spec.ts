@@ -144,7 +144,7 @@ test('a guest reads a long thread page by page, in order, without repeats', asyn
   await expect(heading(frame)).toHaveText(`${TOP_LEVEL + REPLIES} comments`);
 });
 
-test('signing in from the widget of a long thread still works, and a reply lands in its thread', async ({
+test('signing in from the widget of a long thread still works, and a reply lands in its thread @write-path', async ({
   context,
   page,
 }) => {
