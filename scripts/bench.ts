@@ -29,6 +29,7 @@ import { PARTITION_PREFIX, POST_SORT_PREFIX } from '../src/core/model.ts';
 import { type FeedPage, listFeed } from '../src/data/feed.ts';
 import { itemSize } from '../src/data/post-rules.ts';
 import { listAuthorPosts, listTag, type PostStore } from '../src/data/posts.ts';
+import { measureCommentPages } from './lib/bench-comment-pages.ts';
 import { measureEmbed } from './lib/bench-embed.ts';
 import { S3WriteTally } from './lib/bench-publish.ts';
 import { pairedRatio } from './lib/bench-reading.ts';
@@ -46,6 +47,7 @@ const READING_LOADS = 15;
 const PUBLISHES = 20;
 const READING_GOAL_RATIO = 1.2;
 const COMMENTS_JS_GOAL_KB = 75;
+const COMMENT_PAGE_GOAL_RATIO = 1.25;
 const LIGHTHOUSE_GOAL = 98;
 const PUBLISH_P95_GOAL_MS = 2000;
 
@@ -458,6 +460,36 @@ try {
       `ratio to minimum ${Math.min(...feedRatios).toFixed(2)}–${Math.max(...feedRatios).toFixed(2)}. ` +
       `Scan-and-filter costs ${(capacity.scan.units / capacity.firstPage.units).toFixed(0)}× the indexed first page, ` +
       'and grows with the table, not the page.',
+  );
+
+  // Comment threads: the widget's first page against the floor for the bytes it shows (goal ≤ 1.25x).
+  const threads = [await measureCommentPages(stack, 50), await measureCommentPages(stack, 500)];
+  console.log(
+    '\nComment threads (by-post; floor = half a unit per 4 KB shown, rounded up per request; goal ≤ 1.25x)\n',
+  );
+  console.log(
+    table(
+      [
+        'Thread',
+        'Whole thread RCU (calls)',
+        'First page RCU (calls)',
+        'Floor',
+        'Ratio',
+        'Like counts RCU',
+        '"More" RCU (calls)',
+        'Goal',
+      ],
+      threads.map((t) => [
+        `${t.comments} comments`,
+        `${t.whole.units} (${t.whole.calls})`,
+        `${t.firstPage.units} (${t.firstPage.calls})`,
+        t.firstPage.floor,
+        (t.firstPage.units / t.firstPage.floor).toFixed(2),
+        t.firstPage.likeUnits,
+        `${t.more.units} (${t.more.calls})`,
+        t.firstPage.units / t.firstPage.floor <= COMMENT_PAGE_GOAL_RATIO ? 'ok' : 'OVER',
+      ]),
+    ),
   );
 
   const site = await measureSite({

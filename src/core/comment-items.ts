@@ -122,8 +122,18 @@ export interface NewCommentInput {
   body: string;
   /** The `commentRef` of the top-level comment replied to. */
   parentRef?: string;
+  /** That comment's `createdAt`: the reply is keyed under its thread (keys.replyOrder). */
+  parentCreatedAt?: string;
   createdAt: string;
   commentId: string;
+}
+
+/** A comment's `by-post` sort key: top-level by its time, a reply under its thread when it can be. */
+function commentOrderOf(input: NewCommentInput): string {
+  const rootId = input.parentRef?.slice(input.parentRef.lastIndexOf('/') + 1);
+  return input.parentRef && input.parentCreatedAt && rootId
+    ? keys.replyOrder(input.parentCreatedAt, rootId, input.createdAt, input.commentId)
+    : keys.commentOrder(input.createdAt, input.commentId);
 }
 
 export function commentItem(input: NewCommentInput): Record<string, unknown> {
@@ -131,7 +141,7 @@ export function commentItem(input: NewCommentInput): Record<string, unknown> {
   return {
     ...keys.comment(input.commenterId, post.authorId, post.slug, input.createdAt, input.commentId),
     [INDEX.byPost.partitionKey]: keys.postRef(post.authorId, post.slug),
-    [INDEX.byPost.sortKey]: keys.commentOrder(input.createdAt, input.commentId),
+    [INDEX.byPost.sortKey]: commentOrderOf(input),
     type: 'comment',
     postRef: formatPostRef(post),
     commentId: input.commentId,
@@ -308,4 +318,75 @@ export function buildThreads(
 
 function firstTime(thread: CommentThread): string {
   return thread.comment?.createdAt ?? thread.replies[0]?.comment.createdAt ?? '';
+}
+
+// Pages of a thread list. The `by-post` index holds, in order: the author's hide markers (`#H#…`),
+// then each top-level comment (`<createdAt>#<id>`) followed by its replies (`<createdAt>#<id>#…`).
+// A page is a window of that order; its cursor is the index key of the last item it shows.
+
+/** The `by-post` key of an item as read from the index: where the next Query starts (ExclusiveStartKey). */
+export type ByPostKey = Record<string, string>;
+
+export function byPostKey(item: Readonly<Record<string, unknown>>): ByPostKey | null {
+  const names = [KEY.partition, KEY.sort, INDEX.byPost.partitionKey, INDEX.byPost.sortKey];
+  const key: ByPostKey = {};
+  for (const name of names) {
+    const value = item[name];
+    if (typeof value !== 'string') return null;
+    key[name] = value;
+  }
+  return key;
+}
+
+/**
+ * The thread an item's `by-post` sort key sits in: `<createdAt>#<id>` of its top-level comment (a
+ * top-level comment's own key, or the first two parts of a reply's). Null for hide markers and keys that
+ * are neither. Replies written before replies were keyed under their thread look top-level here.
+ */
+export function threadOrderOf(sortKey: unknown): string | null {
+  if (typeof sortKey !== 'string' || sortKey.startsWith('#')) return null;
+  const parts = sortKey.split('#');
+  return parts.length >= 2 && parts[0] && isCommentId(parts[1]) ? `${parts[0]}#${parts[1]}` : null;
+}
+
+/**
+ * The sort-key range of one thread, for `BETWEEN`: its top-level comment and every reply keyed under it
+ * (`<order>#…`), and nothing else (another comment's key either differs before `#` or continues with a
+ * character after `#`).
+ */
+export function threadRange(threadOrder: string): { from: string; to: string } {
+  return { from: threadOrder, to: `${threadOrder}#\uffff` };
+}
+
+export interface PagePlan<T> {
+  /** What the page shows (at most `pageItems`). */
+  shown: T[];
+  /** Where the next page starts: the key of the last item shown; absent when nothing follows. */
+  next?: ByPostKey;
+  /** The thread (its `threadOrderOf`) that goes on past this page: the next item is one of its replies. */
+  continuedThread?: string;
+}
+
+/**
+ * Plans a page from a Query that asked for `pageItems + 1` items: the extra item is not shown (the next
+ * page reads it again), it only tells whether anything follows and whether the last thread goes on, so
+ * "More comments" and "More replies" appear only when there is more.
+ */
+export function planPage<T extends Readonly<Record<string, unknown>>>(
+  items: readonly T[],
+  pageItems: number,
+  lastEvaluated: boolean,
+): PagePlan<T> {
+  const shown = items.slice(0, pageItems);
+  const following = items[pageItems];
+  const last = shown.at(-1);
+  // Fewer items than asked for and a LastEvaluatedKey: the Query stopped at 1 MB; more may follow.
+  const more = following !== undefined || lastEvaluated;
+  const next = more && last ? byPostKey(last) : null;
+  if (!next) return { shown };
+  const lastThread = threadOrderOf(last?.[INDEX.byPost.sortKey]);
+  const followingKey = following?.[INDEX.byPost.sortKey];
+  const continues =
+    lastThread !== null && typeof followingKey === 'string' && followingKey.startsWith(`${lastThread}#`);
+  return { shown, next, ...(continues ? { continuedThread: lastThread } : {}) };
 }

@@ -234,6 +234,13 @@ export const keys = {
   commentPrefix: (authorId: string, slug: string) => `C#${authorId}#${slug}#`,
   commentOrder: (createdAt: string, commentId: string) => `${createdAt}#${commentId}`,
   /**
+   * A reply's `by-post` sort key: under its thread's top-level comment (`<rootCreatedAt>#<rootId>#…`),
+   * so a thread reads as one range (the top-level comment, then its replies) and a page of replies is
+   * one Query. Replies written before this carry `commentOrder` and sort by their own time.
+   */
+  replyOrder: (rootCreatedAt: string, rootId: string, createdAt: string, commentId: string) =>
+    `${rootCreatedAt}#${rootId}#${createdAt}#${commentId}`,
+  /**
    * The post author's "hide this comment" marker, in the author's own partition (so only the author
    * can write it). Its `by-post` sort key starts with `#`, before every timestamp, so the markers come
    * first in the same query as the comments. A comment id is unique only per commenter, so the marker

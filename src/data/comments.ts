@@ -24,6 +24,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
+  type ByPostKey,
+  byPostKey,
   type Comment,
   commentItem,
   commentRef,
@@ -33,15 +35,17 @@ import {
   newCommentId,
   type PostItems,
   type PostRef,
+  planPage,
   reactionItem,
   reactionTarget,
   readPostItems,
+  threadRange,
   validateCommentBody,
 } from '../core/comment-items.ts';
 import { INDEX, KEY, keys, PARTITION_PREFIX } from '../core/model.ts';
 import { retryingConflicts } from './write-retry.ts';
 
-export type { Comment, CommentThread, PostRef } from '../core/comment-items.ts';
+export type { ByPostKey, Comment, CommentThread, PostRef } from '../core/comment-items.ts';
 export {
   buildThreads,
   CommentValidationError,
@@ -49,6 +53,7 @@ export {
   formatPostRef,
   isHidden,
   parsePostRef,
+  threadOrderOf,
 } from '../core/comment-items.ts';
 
 /** What the comments data layer needs from the AWS session. */
@@ -137,6 +142,79 @@ export async function listComments(
   return { ...parsed, likes, liked };
 }
 
+/** Items a page of the thread list shows (comments, replies and the author's hide markers). */
+export const COMMENT_PAGE_ITEMS = 25;
+
+export interface CommentPage extends PostComments {
+  /** Where the next page starts ("More comments"); absent at the end. */
+  next?: ByPostKey;
+  /** The thread (`threadOrderOf` of its top-level comment) whose replies go on past this page. */
+  continuedThread?: string;
+  /** Read capacity the page's Query consumed, as DynamoDB reported it (the like counts are extra). */
+  consumedCapacity: number;
+}
+
+/**
+ * One page of a post's comments: a single Query of `by-post` with `Limit`, reading the items it shows
+ * plus one (which tells whether more follows; the next page reads it again). `after`: the `next` of
+ * the page before. `thread`: read only that thread's replies (its `continuedThread`, "More replies").
+ * Hide markers sort first, so every comment a page shows was preceded by every marker that hides it.
+ */
+export async function listCommentPage(
+  store: CommentStore,
+  post: PostRef,
+  options: {
+    after?: ByPostKey;
+    thread?: string;
+    viewerId?: string;
+    pageItems?: number;
+    signal?: AbortSignal;
+  } = {},
+): Promise<CommentPage> {
+  const pageItems = options.pageItems ?? COMMENT_PAGE_ITEMS;
+  const range = options.thread ? threadRange(options.thread) : undefined;
+  const response = await guard(() =>
+    store.documents.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        IndexName: INDEX.byPost.name,
+        KeyConditionExpression: range ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
+        ExpressionAttributeNames: {
+          '#pk': INDEX.byPost.partitionKey,
+          ...(range ? { '#sk': INDEX.byPost.sortKey } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pk': keys.postRef(post.authorId, post.slug),
+          ...(range ? { ':from': range.from, ':to': range.to } : {}),
+        },
+        Limit: pageItems + 1,
+        ReturnConsumedCapacity: 'TOTAL',
+        ...(options.after ? { ExclusiveStartKey: options.after } : {}),
+      }),
+      options.signal ? { abortSignal: options.signal } : {},
+    ),
+  );
+  const plan = planPage(response.Items ?? [], pageItems, response.LastEvaluatedKey !== undefined);
+  // A thread read to its end: the list goes on after its last reply (or ends: the next read says).
+  const lastShown = plan.shown.at(-1);
+  if (range && !plan.next && lastShown) plan.next = byPostKey(lastShown) ?? options.after;
+  const parsed = readPostItems(post, plan.shown);
+  const [likes, liked] = await Promise.all([
+    likeCounts(store, parsed.comments),
+    options.viewerId && !options.after
+      ? likedBy(store, options.viewerId, post)
+      : Promise.resolve(new Set<string>()),
+  ]);
+  return {
+    ...parsed,
+    likes,
+    liked,
+    ...(plan.next ? { next: plan.next } : {}),
+    ...(plan.continuedThread ? { continuedThread: plan.continuedThread } : {}),
+    consumedCapacity: response.ConsumedCapacity?.CapacityUnits ?? 0,
+  };
+}
+
 /**
  * A new comment's identity, made once per comment the user writes and kept across their retries, so
  * that a retry after an error (whose first attempt may have been stored) stores it once.
@@ -157,6 +235,8 @@ export interface NewComment {
   body: string;
   /** The `commentRef` of the top-level comment this replies to. */
   parentRef?: string;
+  /** That comment's `createdAt`, so the reply is keyed under its thread (read as one range). */
+  parentCreatedAt?: string;
   /** The attempt to store (default: a new one): pass the same one again to retry. */
   attempt?: CommentAttempt;
 }

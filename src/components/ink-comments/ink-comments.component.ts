@@ -6,9 +6,11 @@ import { awsSessionContext } from '../../app/contexts.ts';
 import { describeError } from '../../app/errors.ts';
 import type { AwsSession } from '../../aws/aws-session.ts';
 import {
+  type ByPostKey,
   buildThreads,
   type Comment,
   type CommentAttempt,
+  type CommentPage,
   type CommentStore,
   commentRef,
   deleteComment,
@@ -16,16 +18,17 @@ import {
   hideComment,
   isLiked,
   likeComment,
-  listComments,
+  listCommentPage,
   newCommentAttempt,
   type PostComments,
   type PostRef,
   parsePostRef,
   postComment,
+  threadOrderOf,
   unhideComment,
   unlikeComment,
 } from '../../data/comments.ts';
-import { renderMarkdown } from '../../markdown/render.ts';
+import { renderPlainMarkdown } from '../../markdown/render-plain.ts';
 import { styles } from './ink-comments.styles.ts';
 import '../ink-login/ink-login.ts';
 
@@ -34,6 +37,28 @@ interface Loaded {
   data: PostComments;
   /** The viewer's IAM identity when signed in: whose comments are theirs to edit. */
   viewerId: string | undefined;
+  /** Where "More comments" reads on; absent once the whole list is shown. */
+  next: ByPostKey | undefined;
+  /** The thread whose replies go on past what is shown ("More replies"). */
+  continuedThread: string | undefined;
+}
+
+/** Adds a page to what is shown: comments by `commentRef` (a comment read twice is shown once). */
+function mergePage(data: PostComments, page: CommentPage): void {
+  const byRef = new Map(data.comments.map((comment) => [commentRef(comment), comment]));
+  for (const comment of page.comments) byRef.set(commentRef(comment), comment);
+  data.comments = [...byRef.values()].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || commentRef(a).localeCompare(commentRef(b)),
+  );
+  for (const ref of page.hidden) data.hidden.add(ref);
+  for (const [ref, count] of page.likes) data.likes.set(ref, count);
+  for (const ref of page.liked) data.liked.add(ref);
+}
+
+/** Whether a thread is the one `threadOrderOf` names (`<createdAt>#<id>` of its top-level comment). */
+function isThread(thread: { id: string; comment: Comment | null }, order: string): boolean {
+  if (thread.comment) return threadOrderOf(`${thread.comment.createdAt}#${thread.comment.id}`) === order;
+  return order.endsWith(`#${thread.id.slice(thread.id.lastIndexOf('/') + 1)}`);
 }
 
 /** Fired after the viewer posted, edited, deleted, hid or liked something; `commentId` is its `commentRef`. */
@@ -61,6 +86,7 @@ export class InkComments extends LitElement {
     confirmingDelete: { state: true },
     busy: { state: true },
     message: { state: true },
+    loadingMore: { state: true },
   };
 
   declare post: string;
@@ -73,6 +99,8 @@ export class InkComments extends LitElement {
   declare protected confirmingDelete: string | undefined;
   declare protected busy: boolean;
   declare protected message: string | undefined;
+  /** A "More comments" or "More replies" read in flight. */
+  declare protected loadingMore: boolean;
 
   readonly #session = new ContextConsumer(this, { context: awsSessionContext, subscribe: true });
   readonly #onSessionChange = () => this.#comments.run();
@@ -92,6 +120,7 @@ export class InkComments extends LitElement {
     this.confirmingDelete = undefined;
     this.busy = false;
     this.message = undefined;
+    this.loadingMore = false;
   }
 
   override disconnectedCallback(): void {
@@ -109,11 +138,13 @@ export class InkComments extends LitElement {
       if (!post)
         throw Object.assign(new Error('This comments widget names no valid post.'), { code: 'post' });
       const viewerId = session.user ? await session.identityId() : undefined;
-      const data = await listComments(this.#store(session), post, {
+      const page = await listCommentPage(this.#store(session), post, {
         signal,
         ...(viewerId ? { viewerId } : {}),
       });
-      return { post, data, viewerId };
+      const data: PostComments = { comments: [], hidden: new Set(), likes: new Map(), liked: new Set() };
+      mergePage(data, page);
+      return { post, data, viewerId, next: page.next, continuedThread: page.continuedThread };
     },
   });
 
@@ -144,9 +175,11 @@ export class InkComments extends LitElement {
         sum + (thread.comment && !thread.hidden ? 1 : 0) + thread.replies.filter((r) => !r.hidden).length,
       0,
     );
+    // The exact count is known once every page is read; until then the heading does not guess.
+    const heading = loaded.next ? 'Comments' : count === 1 ? '1 comment' : `${count} comments`;
     return html`<section aria-label="Comments">
       <header>
-        <h2>${count === 1 ? '1 comment' : `${count} comments`}</h2>
+        <h2>${heading}</h2>
         <ink-login popup @ink-sign-out=${this.#onSignOut}></ink-login>
       </header>
       ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
@@ -164,12 +197,19 @@ export class InkComments extends LitElement {
                 : html`<p class="placeholder">${thread.hidden ? 'This comment was hidden by the author.' : 'This comment was deleted.'}</p>`
             }
             ${
-              thread.replies.length > 0 || this.replyTo === thread.id
+              thread.replies.length > 0 ||
+              this.replyTo === thread.id ||
+              (loaded.continuedThread && isThread(thread, loaded.continuedThread))
                 ? html`<ol class="replies">
                   ${thread.replies.map(
                     (reply) =>
                       html`<li>${this.#renderComment(loaded, reply.comment, reply.hidden, thread.id)}</li>`,
                   )}
+                  ${
+                    loaded.continuedThread && isThread(thread, loaded.continuedThread)
+                      ? html`<li>${this.#renderMore(loaded, 'replies')}</li>`
+                      : nothing
+                  }
                   ${
                     this.replyTo === thread.id
                       ? html`<li>${this.#renderForm('reply', 'Write a reply (markdown)', 'Post reply', '')}</li>`
@@ -181,7 +221,42 @@ export class InkComments extends LitElement {
           </li>`,
         )}
       </ol>
+      ${loaded.next ? this.#renderMore(loaded, 'comments') : nothing}
     </section>`;
+  }
+
+  #renderMore(loaded: Loaded, kind: 'comments' | 'replies'): TemplateResult {
+    return html`<button
+      class="more"
+      data-more=${kind}
+      ?disabled=${this.loadingMore}
+      aria-busy=${this.loadingMore ? 'true' : 'false'}
+      @click=${() => this.#loadMore(loaded, kind)}
+    >${kind === 'comments' ? 'More comments' : 'More replies'}</button>`;
+  }
+
+  /** Reads the next page only: of the whole list, or of the thread whose replies go on. */
+  async #loadMore(loaded: Loaded, kind: 'comments' | 'replies'): Promise<void> {
+    const session = this.#session.value;
+    if (!session || this.loadingMore || !loaded.next) return;
+    this.loadingMore = true;
+    this.message = undefined;
+    try {
+      const thread = kind === 'replies' ? loaded.continuedThread : undefined;
+      const page = await listCommentPage(this.#store(session), loaded.post, {
+        after: loaded.next,
+        ...(thread ? { thread } : {}),
+        ...(loaded.viewerId ? { viewerId: loaded.viewerId } : {}),
+      });
+      mergePage(loaded.data, page);
+      loaded.next = page.next;
+      loaded.continuedThread = page.continuedThread;
+    } catch (error) {
+      this.message = describeError(error);
+    } finally {
+      this.loadingMore = false;
+      this.requestUpdate();
+    }
   }
 
   #renderForm(kind: 'new' | 'reply' | 'edit', label: string, action: string, value: string) {
@@ -213,7 +288,7 @@ export class InkComments extends LitElement {
         ${comment.updatedAt ? html`<span>(edited)</span>` : nothing}
         ${hidden ? html`<span class="badge">Hidden</span>` : nothing}
       </div>
-      <div class="body">${unsafeHTML(renderMarkdown(comment.body))}</div>
+      <div class="body">${unsafeHTML(renderPlainMarkdown(comment.body))}</div>
       <div class="actions">
         <button
           class="like"
@@ -294,6 +369,9 @@ export class InkComments extends LitElement {
       return;
     }
     const parentRef = kind === 'reply' ? this.replyTo : undefined;
+    const parentCreatedAt = parentRef
+      ? loaded.data.comments.find((c) => commentRef(c) === parentRef)?.createdAt
+      : undefined;
     if (kind === 'new') this.draft = body;
     const formKey = parentRef ? `reply:${parentRef}` : 'new';
     void this.#run(kind, parentRef ?? '', async (store) => {
@@ -306,6 +384,7 @@ export class InkComments extends LitElement {
         body,
         attempt,
         ...(parentRef ? { parentRef } : {}),
+        ...(parentCreatedAt ? { parentCreatedAt } : {}),
       });
       this.#attempts.delete(formKey);
       const ref = commentRef(comment);

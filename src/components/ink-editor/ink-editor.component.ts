@@ -324,6 +324,17 @@ export class InkEditor extends LitElement {
     codemirror.focus();
   }
 
+  /**
+   * The preview's HTML, rendered once per body: rendering a long post takes a long task, and the
+   * editor re-renders on every status change and keystroke in the other fields while previewing.
+   */
+  #preview: { body: string; html: string } | undefined;
+
+  #previewOf(body: string): string {
+    if (this.#preview?.body !== body) this.#preview = { body, html: renderMarkdown(body) };
+    return this.#preview.html;
+  }
+
   #emit(fields: InkEditorFields, slugEdited = this.slugEdited): void {
     this.fields = fields;
     this.slugEdited = slugEdited;
@@ -481,7 +492,7 @@ export class InkEditor extends LitElement {
             this.previewing
               ? html`<article class="preview" aria-label="Preview">
                 <h1 class="preview-title">${this.fields.title}</h1>
-                <div class="prose">${unsafeHTML(renderMarkdown(this.fields.body))}</div>
+                <div class="prose">${unsafeHTML(this.#previewOf(this.fields.body))}</div>
               </article>`
               : nothing
           }

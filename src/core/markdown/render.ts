@@ -1,4 +1,4 @@
-import DOMPurify, { type WindowLike } from 'dompurify';
+import type { WindowLike } from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import css from 'highlight.js/lib/languages/css';
@@ -8,6 +8,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import { Marked } from 'marked';
 import { markedHighlight } from 'marked-highlight';
+import { createHtmlSanitizer, type MarkdownRenderer } from './sanitize.ts';
 
 hljs.registerLanguage('bash', bash);
 hljs.registerLanguage('css', css);
@@ -30,33 +31,15 @@ const marked = new Marked(
   }),
 );
 
-const SAFE_URL = /^(?:https?:|mailto:|\/|#|\.{0,2}\/|[^:]*$)/i;
-
-/** Sanitizer settings: markdown may carry HTML, and a hostile client can store anything. */
-const SANITIZE = {
-  USE_PROFILES: { html: true },
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-  FORBID_ATTR: ['style'],
-};
-
-export type MarkdownRenderer = (markdown: string) => string;
+export type { MarkdownRenderer } from './sanitize.ts';
 
 /**
- * Markdown to sanitized HTML: the one renderer the editor's preview, the comments widget and the
- * publisher's static pages share, so what the writer previews is exactly what readers get. DOMPurify
+ * Markdown to sanitized HTML: the one renderer the editor's preview and the publisher's static pages
+ * share, so what the writer previews is exactly what readers get (the comments widget uses the same
+ * parser and sanitizer without the highlighter: render-plain.ts). DOMPurify
  * needs a DOM: the browser passes `window`, Node (the publisher) a jsdom window.
  */
 export function createMarkdownRenderer(window: WindowLike): MarkdownRenderer {
-  const purify = DOMPurify(window);
-  purify.addHook('afterSanitizeAttributes', (node) => {
-    for (const attribute of ['href', 'src', 'xlink:href', 'action', 'formaction']) {
-      const value = node.getAttribute(attribute);
-      if (value !== null && !SAFE_URL.test(value.trim())) node.removeAttribute(attribute);
-    }
-    if (node.tagName === 'A' && node.getAttribute('href')?.startsWith('http')) {
-      node.setAttribute('rel', 'noopener noreferrer nofollow');
-      node.setAttribute('target', '_blank');
-    }
-  });
-  return (markdown) => purify.sanitize(marked.parse(markdown) as string, SANITIZE) as string;
+  const sanitize = createHtmlSanitizer(window);
+  return (markdown) => sanitize(marked.parse(markdown) as string);
 }
